@@ -1,0 +1,57 @@
+/**
+ * The built-in demo config, used when no config file exists: three stdio servers that ship with the
+ * package, so `toolmesh` does something useful on first run without network or credentials.
+ */
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { DEFAULT_LISTEN, DEFAULT_TIMEOUTS, type HubConfig, type ServerConfig } from './model.ts';
+
+/** `HubConfig.file` and `ServerConfig.source.file` of the demo. */
+export const DEMO_FILE = '<builtin demo>';
+const REPO = resolve(import.meta.dirname, '../..');
+
+/** Absolute path of the first `bin` of an installed package (resolved, so it works from any cwd). */
+function binOf(pkg: string): string {
+  const require = createRequire(import.meta.url);
+  const manifest = require.resolve(`${pkg}/package.json`);
+  const { bin } = require(manifest) as { bin?: string | Record<string, string> };
+  const file = typeof bin === 'string' ? bin : Object.values(bin ?? {})[0];
+  if (file === undefined) throw new Error(`${pkg} declares no bin`);
+  return resolve(dirname(manifest), file);
+}
+
+/** A stdio demo server run by this same Node (`process.execPath`), so no PATH lookup can pick another. */
+function server(name: string, args: string[], env: Record<string, string> = {}): ServerConfig {
+  return {
+    name,
+    transport: 'stdio',
+    command: process.execPath,
+    args,
+    env,
+    inheritEnv: [],
+    headers: {},
+    enabled: true,
+    prefix: true,
+    timeouts: { ...DEFAULT_TIMEOUTS },
+    source: { file: DEMO_FILE },
+  };
+}
+
+/** The demo: `echo` (our test fixture), `memory` (knowledge graph) and `files` (a small sample folder). */
+export function demoConfig(): HubConfig {
+  return {
+    servers: [
+      server('echo', [join(REPO, 'test/fixtures/servers/echo.ts'), '--stdio']),
+      // The memory file goes to the temp dir so trying the demo never writes into the package.
+      server('memory', [binOf('@modelcontextprotocol/server-memory')], {
+        MEMORY_FILE_PATH: join(tmpdir(), 'toolmesh-demo-memory.jsonl'),
+      }),
+      server('files', [binOf('@modelcontextprotocol/server-filesystem'), join(REPO, 'examples/demo/files')]),
+    ],
+    listen: { ...DEFAULT_LISTEN },
+    file: DEMO_FILE,
+    format: 'toolmesh',
+    warnings: [],
+  };
+}

@@ -1,0 +1,35 @@
+import { SSEClientTransport, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
+import type { ServerConfig } from '../config/model.ts';
+import { ChildStdioTransport } from './stdio-transport.ts';
+
+/**
+ * Builds the transport for one connection attempt to a configured server. Each attempt gets a fresh
+ * transport: SDK transports cannot be restarted.
+ */
+export function createTransport(server: ServerConfig): Transport {
+  switch (server.transport) {
+    case 'stdio':
+      return new ChildStdioTransport({
+        command: server.command ?? '',
+        args: server.args,
+        env: server.env,
+        inheritEnv: server.inheritEnv,
+        cwd: server.cwd,
+      });
+    case 'http':
+      return new StreamableHTTPClientTransport(new URL(server.url ?? ''), {
+        requestInit: { headers: server.headers },
+      });
+    case 'sse':
+      return new SSEClientTransport(new URL(server.url ?? ''), { fetch: withHeaders(server.headers) });
+  }
+}
+
+/** The SSE stream's GET does not read `requestInit`, so configured headers ride on a fetch wrapper for every request. */
+function withHeaders(headers: Record<string, string>): typeof fetch {
+  return (input, init) => {
+    const merged = new Headers(init?.headers);
+    for (const [name, value] of Object.entries(headers)) merged.set(name, value);
+    return fetch(input, { ...init, headers: merged });
+  };
+}

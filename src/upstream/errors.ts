@@ -1,0 +1,57 @@
+import { ProtocolError, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
+import { HubError, isAbortError } from '../errors.ts';
+
+/**
+ * Normalises anything an upstream request threw into a `HubError` that names the server. An upstream's own
+ * JSON-RPC error keeps its code, message and data (`UPSTREAM_ERROR`, passed through on the wire); the hub's
+ * view of the failure (timeout, closed connection, unreachable) gets the matching hub code.
+ */
+export function upstreamError(reason: unknown, server: string): HubError {
+  if (HubError.is(reason)) return reason;
+  if (isAbortError(reason)) return new HubError('CANCELLED', 'request cancelled', { server, cause: reason });
+  if (reason instanceof ProtocolError) {
+    return new HubError('UPSTREAM_ERROR', reason.message, {
+      server,
+      cause: reason,
+      data: { upstreamCode: reason.code, upstreamData: reason.data },
+    });
+  }
+  if (reason instanceof SdkError) {
+    if (reason.code === SdkErrorCode.RequestTimeout) {
+      return new HubError('UPSTREAM_TIMEOUT', `server "${server}" did not answer in time`, {
+        server,
+        retryable: true,
+        cause: reason,
+      });
+    }
+    if (reason.code === SdkErrorCode.ConnectionClosed || reason.code === SdkErrorCode.NotConnected) {
+      return new HubError('UPSTREAM_UNAVAILABLE', `server "${server}" closed the connection`, {
+        server,
+        retryable: true,
+        cause: reason,
+      });
+    }
+  }
+  const detail = reason instanceof Error ? reason.message.split('\n')[0] : String(reason);
+  return new HubError('UPSTREAM_UNAVAILABLE', `server "${server}" failed: ${detail}`, {
+    server,
+    retryable: true,
+    cause: reason,
+  });
+}
+
+/** True for failures that mean the connection itself is gone (as opposed to one request failing). */
+export function isConnectionLoss(reason: unknown): boolean {
+  if (reason instanceof SdkError) {
+    return reason.code === SdkErrorCode.ConnectionClosed || reason.code === SdkErrorCode.NotConnected;
+  }
+  // fetch() reports refused/reset connections as a TypeError whose cause carries the socket error code.
+  const cause = (reason as { cause?: { code?: unknown } } | undefined)?.cause;
+  return reason instanceof TypeError && typeof cause?.code === 'string';
+}
+
+/** Start errors that will repeat on every attempt (retrying them would only be a retry storm). */
+export function isPermanentStartError(reason: unknown): boolean {
+  const code = (reason as { code?: unknown } | undefined)?.code;
+  return code === 'ENOENT' || code === 'EACCES' || code === 'ENOTDIR' || code === 'ERR_INVALID_URL';
+}

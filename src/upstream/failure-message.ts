@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import type { ServerConfig } from '../config/model.ts';
+import { describeError } from '../errors.ts';
+import type { ChildStdioTransport } from './stdio-transport.ts';
+
+/**
+ * Turns a failed start into one actionable sentence: what went wrong and what to do about it, plus the
+ * last stderr line of a stdio server (often the real reason). Never includes env or header values.
+ */
+export function describeStartFailure(
+  server: ServerConfig,
+  error: unknown,
+  transport: ChildStdioTransport | undefined,
+): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (server.transport === 'stdio') {
+    if ((code === 'ENOENT' || code === 'ENOTDIR') && server.cwd && !existsSync(server.cwd)) {
+      return `working directory not found: ${server.cwd} (check servers.${server.name}.cwd)`;
+    }
+    if (code === 'ENOENT') {
+      return `command not found: ${server.command} (check servers.${server.name}.command, install it, or use an absolute path)`;
+    }
+    if (code === 'EACCES') return `command is not executable: ${server.command} (check its permissions)`;
+    const lastLine = transport?.stderr.lastLines(1)[0];
+    const exited = transport && (transport.exitCode !== null || transport.exitSignal !== null);
+    if (exited) {
+      const how = transport.exitSignal ? `was killed by ${transport.exitSignal}` : `exited with code ${transport.exitCode}`;
+      return `server ${how} during start-up${lastLine ? `; last stderr line: ${lastLine}` : ''}`;
+    }
+    return `start-up failed: ${describeError(error)}${lastLine ? `; last stderr line: ${lastLine}` : ''}`;
+  }
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  if (cause === 'ECONNREFUSED') return `nothing is listening at ${safeUrl(server.url)} (is the server running?)`;
+  if (cause === 'ENOTFOUND') return `host not found: ${safeUrl(server.url)} (check servers.${server.name}.url)`;
+  return `cannot connect to ${safeUrl(server.url)}: ${describeError(error)}`;
+}
+
+/** The URL without credentials or query string, which may carry tokens. */
+function safeUrl(url: string | undefined): string {
+  if (!url) return '(no url)';
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    return '(invalid url)';
+  }
+}

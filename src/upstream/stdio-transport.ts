@@ -1,0 +1,165 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { type JSONRPCMessage, ReadBuffer, serializeMessage, type Transport } from '@modelcontextprotocol/client';
+import { getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
+import { StderrBuffer } from './stderr-buffer.ts';
+
+/** What to spawn. The command runs without a shell, so shell syntax in it is never interpreted. */
+export interface StdioParams {
+  command: string;
+  args: string[];
+  /** Variables given on top of the safe default set. */
+  env: Record<string, string>;
+  /** Names of hub environment variables passed through as they are. */
+  inheritEnv: string[];
+  cwd?: string;
+}
+
+const GRACE_MS = 1_000;
+const TERM_MS = 2_000;
+
+/**
+ * MCP over a child's stdin/stdout, written here rather than using the SDK's `StdioClientTransport` because
+ * the hub needs three things it lacks: the child leads its own process group so stopping it also stops
+ * grandchildren (`npx`, `sh -c` wrappers), stderr is kept in a capped buffer for error messages, and the
+ * version probe runs in place instead of on a second spawned sibling. Framing reuses the SDK's
+ * `ReadBuffer`, which skips non-JSON lines (servers that print banners on stdout keep working).
+ */
+export class ChildStdioTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+  readonly stderr = new StderrBuffer();
+  readonly #params: StdioParams;
+  readonly #readBuffer = new ReadBuffer();
+  #child: ChildProcess | undefined;
+  #exited: Promise<void> = Promise.resolve();
+  #started: Promise<void> | undefined;
+  exitCode: number | null = null;
+  exitSignal: NodeJS.Signals | null = null;
+
+  constructor(params: StdioParams) {
+    this.#params = params;
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  /**
+   * Spawns the child. Idempotent: the hub calls it before `client.connect()` (which calls it again) because
+   * the SDK's version-negotiating connect never settles when a transport's start rejects (seen with 2.4.0).
+   */
+  start(): Promise<void> {
+    this.#started ??= this.#spawn();
+    return this.#started;
+  }
+
+  #spawn(): Promise<void> {
+    const { command, args, cwd } = this.#params;
+    return new Promise((resolve, reject) => {
+      const child = spawn(command, args, {
+        env: childEnvironment(this.#params),
+        cwd,
+        shell: false,
+        detached: true,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        windowsHide: true,
+      });
+      this.#child = child;
+      // 'exit', not 'close': a grandchild that inherited the pipes can keep them open after the child died.
+      this.#exited = new Promise((done) => child.once('exit', () => done()));
+      let spawned = false;
+      child.once('spawn', () => {
+        spawned = true;
+        resolve();
+      });
+      child.once('error', (error) => {
+        if (spawned) return this.onerror?.(error);
+        this.#child = undefined; // never started: there is nothing to stop
+        reject(error);
+      });
+      child.once('exit', (code, signal) => {
+        this.exitCode = code;
+        this.exitSignal = signal;
+        this.#child = undefined;
+        killGroup(child, 'SIGKILL'); // leave no orphaned grandchildren behind
+        this.onclose?.();
+      });
+      // One 'error' listener per stream: an EPIPE after the child died must not crash the hub.
+      child.stdin?.on('error', (error) => this.onerror?.(error));
+      child.stdout?.on('error', (error) => this.onerror?.(error));
+      child.stderr?.on('error', () => {});
+      child.stderr?.on('data', (chunk: Buffer) => this.stderr.push(chunk));
+      child.stdout?.on('data', (chunk: Buffer) => this.#onStdout(chunk));
+    });
+  }
+
+  #onStdout(chunk: Buffer): void {
+    try {
+      this.#readBuffer.append(chunk);
+    } catch (error) {
+      // A single line over the buffer cap: drop it and let the pending request time out or fail on close.
+      this.onerror?.(error as Error);
+      return;
+    }
+    for (;;) {
+      let message: JSONRPCMessage | null;
+      try {
+        message = this.#readBuffer.readMessage();
+      } catch (error) {
+        this.onerror?.(error as Error); // valid JSON that is not JSON-RPC: skip that line
+        continue;
+      }
+      if (message === null) break;
+      this.onmessage?.(message);
+    }
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const stdin = this.#child?.stdin;
+      if (!stdin || stdin.destroyed) return reject(new Error('Not connected'));
+      if (stdin.write(serializeMessage(message))) resolve();
+      else stdin.once('drain', resolve);
+    });
+  }
+
+  /** Ends stdin, then SIGTERM and finally SIGKILL to the whole process group; resolves once it exited. */
+  async close(): Promise<void> {
+    const child = this.#child;
+    if (!child) return;
+    child.stdin?.end();
+    if (await exitedWithin(this.#exited, GRACE_MS)) return;
+    killGroup(child, 'SIGTERM');
+    if (await exitedWithin(this.#exited, TERM_MS)) return;
+    killGroup(child, 'SIGKILL');
+    await this.#exited;
+  }
+}
+
+function childEnvironment(params: StdioParams): Record<string, string> {
+  const env = getDefaultEnvironment();
+  for (const name of params.inheritEnv) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return { ...env, ...params.env };
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal); // the group is already gone, or not supported on this platform
+  }
+}
+
+async function exitedWithin(exited: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const result = await Promise.race([exited.then(() => true), timeout]);
+  clearTimeout(timer);
+  return result;
+}
