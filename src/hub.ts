@@ -1,0 +1,130 @@
+import { EventEmitter } from 'node:events';
+import { buildCatalog, type Catalog, EMPTY_CATALOG } from './catalog/catalog.ts';
+import type { HubConfig, TransportKind } from './config/model.ts';
+import { type Logger, silentLogger } from './observability/logger.ts';
+import { type CallFn, compose, type Interceptor } from './pipeline/call.ts';
+import { createDispatch } from './pipeline/dispatch.ts';
+import type { ListKind } from './upstream/lists.ts';
+import { Upstream, type UpstreamState } from './upstream/upstream.ts';
+
+/** One server as shown by `toolmesh servers`, `/readyz` and (later) the admin API. */
+export interface ServerStatus {
+  name: string;
+  state: UpstreamState;
+  transport: TransportKind;
+  tools: number;
+  prompts: number;
+  resources: number;
+  pid?: number;
+  protocolVersion?: string;
+  restarts: number;
+  lastError?: string;
+  stderrTail: string[];
+}
+
+export interface HubOptions {
+  logger?: Logger;
+  /** Wrap the call path (outermost first). */
+  interceptors?: readonly Interceptor[];
+}
+
+/** Catalog changes are gathered for this long so a burst of list-changed notifications is one update. */
+const COALESCE_MS = 25;
+
+/**
+ * The hub as a library: it owns the upstreams, keeps the merged catalog current and sends calls through
+ * the pipeline. Serving faces (stdio, HTTP) and the CLI sit on top of it. Events: `catalog` (the kinds
+ * that changed), `server` (an upstream changed state).
+ */
+export class Hub extends EventEmitter<{ catalog: [ListKind[]]; server: [ServerStatus] }> {
+  readonly config: HubConfig;
+  readonly logger: Logger;
+  /** Sends a routed call (`tools/call`, `prompts/get`, `resources/read`) through the pipeline. */
+  readonly call: CallFn;
+  readonly #upstreams = new Map<string, Upstream>();
+  #catalog: Catalog = EMPTY_CATALOG;
+  #pendingKinds = new Set<ListKind>();
+  #coalesceTimer: NodeJS.Timeout | undefined;
+  #started = false;
+
+  constructor(config: HubConfig, options: HubOptions = {}) {
+    super();
+    this.config = config;
+    this.logger = options.logger ?? silentLogger();
+    for (const server of config.servers) {
+      const upstream = new Upstream(server, this.logger);
+      upstream.on('lists', (kinds) => this.#listsChanged(kinds));
+      upstream.on('state', () => this.emit('server', statusOf(upstream)));
+      this.#upstreams.set(server.name, upstream);
+    }
+    const dispatch = createDispatch({ catalog: () => this.#catalog, upstream: (name) => this.#upstreams.get(name) });
+    this.call = compose(options.interceptors ?? [], dispatch);
+  }
+
+  /** The current merged catalog (an immutable snapshot). */
+  get catalog(): Catalog {
+    return this.#catalog;
+  }
+
+  /** True once every enabled server has settled its first start attempt. */
+  get started(): boolean {
+    return this.#started;
+  }
+
+  /** Starts every server in parallel; resolves when each has settled its first attempt. Never rejects. */
+  async start(): Promise<void> {
+    await Promise.all([...this.#upstreams.values()].map((upstream) => upstream.start()));
+    this.#rebuild();
+    this.#started = true;
+  }
+
+  /** Stops every server and its processes. */
+  async stop(): Promise<void> {
+    clearTimeout(this.#coalesceTimer);
+    await Promise.all([...this.#upstreams.values()].map((upstream) => upstream.stop()));
+  }
+
+  servers(): ServerStatus[] {
+    return [...this.#upstreams.values()].map(statusOf);
+  }
+
+  #listsChanged(kinds: ListKind[]): void {
+    for (const kind of kinds) this.#pendingKinds.add(kind);
+    if (this.#coalesceTimer) return;
+    this.#coalesceTimer = setTimeout(() => {
+      this.#coalesceTimer = undefined;
+      const changed = [...this.#pendingKinds];
+      this.#pendingKinds.clear();
+      this.#rebuild();
+      this.emit('catalog', changed);
+    }, COALESCE_MS);
+  }
+
+  #rebuild(): void {
+    const sources = [...this.#upstreams.values()].map((upstream) => ({
+      name: upstream.name,
+      prefix: upstream.config.prefix,
+      lists: upstream.lists,
+    }));
+    this.#catalog = buildCatalog(sources);
+    for (const conflict of this.#catalog.conflicts) {
+      this.logger.warn(conflict, 'name collision: the first server in config order keeps the name');
+    }
+  }
+}
+
+function statusOf(upstream: Upstream): ServerStatus {
+  return {
+    name: upstream.name,
+    state: upstream.state,
+    transport: upstream.config.transport,
+    tools: upstream.lists.tools.length,
+    prompts: upstream.lists.prompts.length,
+    resources: upstream.lists.resources.length + upstream.lists.resourceTemplates.length,
+    pid: upstream.pid,
+    protocolVersion: upstream.protocolVersion,
+    restarts: upstream.restarts,
+    lastError: upstream.lastError,
+    stderrTail: upstream.stderrTail,
+  };
+}

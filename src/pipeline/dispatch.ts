@@ -1,0 +1,50 @@
+import type { Result } from '@modelcontextprotocol/client';
+import { type Catalog, resourceOwner } from '../catalog/catalog.ts';
+import { HubError } from '../errors.ts';
+import type { Upstream } from '../upstream/upstream.ts';
+import type { CallFn, HubCall } from './call.ts';
+
+/** What dispatch reads from the hub: the current catalog and the upstream of a given name. */
+export interface DispatchSource {
+  catalog(): Catalog;
+  upstream(name: string): Upstream | undefined;
+}
+
+/**
+ * The centre of the call path: finds the upstream that owns the called name or URI, puts back the
+ * upstream's own name, and sends the request there with the call's signal.
+ * @throws HubError `UNKNOWN_TOOL` / `UNKNOWN_PROMPT` / `UNKNOWN_RESOURCE`, or whatever the upstream raised.
+ */
+export function createDispatch(source: DispatchSource): CallFn {
+  return async (call: HubCall): Promise<Result> => {
+    const { server, params } = resolve(source.catalog(), call);
+    const upstream = source.upstream(server);
+    if (!upstream) throw new HubError('UPSTREAM_UNAVAILABLE', `server "${server}" is not configured`, { server });
+    return upstream.request(call.method, params, { signal: call.signal, onprogress: call.onprogress });
+  };
+}
+
+function resolve(catalog: Catalog, call: HubCall): { server: string; params: Record<string, unknown> } {
+  const { params } = call;
+  if (call.method === 'resources/read') {
+    const uri = String(params.uri ?? '');
+    const server = resourceOwner(catalog, uri);
+    if (!server) throw new HubError('UNKNOWN_RESOURCE', `no server offers resource ${truncate(uri)}`);
+    return { server, params };
+  }
+  const name = String(params.name ?? '');
+  const isTool = call.method === 'tools/call';
+  const entry = (isTool ? catalog.tools : catalog.prompts).get(name);
+  if (!entry) {
+    const kind = isTool ? 'tool' : 'prompt';
+    throw new HubError(isTool ? 'UNKNOWN_TOOL' : 'UNKNOWN_PROMPT', `unknown ${kind}: ${truncate(name)}`, {
+      data: { name: truncate(name) },
+    });
+  }
+  return { server: entry.server, params: { ...params, name: entry.original } };
+}
+
+/** Echoed names and URIs are capped so a huge input never comes back in an error. */
+function truncate(text: string): string {
+  return text.length > 128 ? `${text.slice(0, 128)}…` : text;
+}
