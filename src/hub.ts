@@ -46,6 +46,7 @@ export class Hub extends EventEmitter<{ catalog: [ListKind[]]; server: [ServerSt
   #pendingKinds = new Set<ListKind>();
   #coalesceTimer: NodeJS.Timeout | undefined;
   #started = false;
+  #whenStarted: Promise<void> | undefined;
 
   constructor(config: HubConfig, options: HubOptions = {}) {
     super();
@@ -72,10 +73,20 @@ export class Hub extends EventEmitter<{ catalog: [ListKind[]]; server: [ServerSt
   }
 
   /** Starts every server in parallel; resolves when each has settled its first attempt. Never rejects. */
-  async start(): Promise<void> {
-    await Promise.all([...this.#upstreams.values()].map((upstream) => upstream.start()));
-    this.#rebuild();
-    this.#started = true;
+  start(): Promise<void> {
+    this.#whenStarted ??= Promise.all([...this.#upstreams.values()].map((upstream) => upstream.start())).then(() => {
+      this.#rebuild();
+      this.#started = true;
+    });
+    return this.#whenStarted;
+  }
+
+  /**
+   * Resolves once start-up has settled, so a list request that arrives while servers are still starting
+   * gets the full catalog rather than a partial one. Resolves at once if `start()` was never called.
+   */
+  whenStarted(): Promise<void> {
+    return this.#whenStarted ?? Promise.resolve();
   }
 
   /** Stops every server and its processes. */
@@ -96,7 +107,8 @@ export class Hub extends EventEmitter<{ catalog: [ListKind[]]; server: [ServerSt
       const changed = [...this.#pendingKinds];
       this.#pendingKinds.clear();
       this.#rebuild();
-      this.emit('catalog', changed);
+      // Before start-up settles nobody has been served a list yet, so there is nothing to announce.
+      if (this.#started) this.emit('catalog', changed);
     }, COALESCE_MS);
   }
 

@@ -49,9 +49,9 @@ describe('examples', () => {
     assert.deepEqual(
       config.servers.map((s) => [s.name, s.transport]),
       [
-        ['filesystem', 'stdio'],
         ['memory', 'stdio'],
-        ['github', 'stdio'],
+        ['filesystem', 'stdio'],
+        ['everything', 'stdio'],
       ],
     );
     assert.equal(config.warnings.length, 1);

@@ -1,4 +1,4 @@
-import { type Result, Server, type ServerContext } from '@modelcontextprotocol/server';
+import { type Result, SERVER_INFO_META_KEY, Server, type ServerContext } from '@modelcontextprotocol/server';
 import { servedPrompts, servedTools } from '../catalog/catalog.ts';
 import type { Hub } from '../hub.ts';
 import type { RoutedMethod } from '../pipeline/call.ts';
@@ -15,6 +15,8 @@ export class McpFace {
   readonly #hub: Hub;
   /** Instances on a long-lived connection, which receive list-changed notifications. */
   readonly #live = new Set<Server>();
+  #inflight = 0;
+  #idleWaiters: (() => void)[] = [];
 
   constructor(hub: Hub) {
     this.#hub = hub;
@@ -43,17 +45,47 @@ export class McpFace {
 
   #register(server: Server): void {
     const hub = this.#hub;
-    server.setRequestHandler('tools/list', () => ({ tools: servedTools(hub.catalog) }));
-    server.setRequestHandler('prompts/list', () => ({ prompts: servedPrompts(hub.catalog) }));
-    server.setRequestHandler('resources/list', () => ({
-      resources: [...hub.catalog.resources.values()].map((entry) => entry.definition),
-    }));
-    server.setRequestHandler('resources/templates/list', () => ({
-      resourceTemplates: hub.catalog.templates.map((entry) => entry.definition),
-    }));
-    server.setRequestHandler('tools/call', (request, ctx) => this.#route('tools/call', request.params, ctx));
-    server.setRequestHandler('prompts/get', (request, ctx) => this.#route('prompts/get', request.params, ctx));
-    server.setRequestHandler('resources/read', (request, ctx) => this.#route('resources/read', request.params, ctx));
+    // Lists wait for start-up to settle (bounded by each server's start-up timeout): a client that connects
+    // while servers start sees the whole catalog, not a partial one followed by list-changed.
+    const catalog = async () => {
+      await hub.whenStarted();
+      return hub.catalog;
+    };
+    const tracked = <T>(work: () => Promise<T>): Promise<T> => this.#track(work);
+    server.setRequestHandler('tools/list', () => tracked(async () => ({ tools: servedTools(await catalog()) })));
+    server.setRequestHandler('prompts/list', () =>
+      tracked(async () => ({ prompts: servedPrompts(await catalog()) })),
+    );
+    server.setRequestHandler('resources/list', () =>
+      tracked(async () => ({ resources: [...(await catalog()).resources.values()].map((entry) => entry.definition) })),
+    );
+    server.setRequestHandler('resources/templates/list', () =>
+      tracked(async () => ({ resourceTemplates: (await catalog()).templates.map((entry) => entry.definition) })),
+    );
+    server.setRequestHandler('tools/call', (request, ctx) =>
+      tracked(() => this.#route('tools/call', request.params, ctx)),
+    );
+    server.setRequestHandler('prompts/get', (request, ctx) =>
+      tracked(() => this.#route('prompts/get', request.params, ctx)),
+    );
+    server.setRequestHandler('resources/read', (request, ctx) =>
+      tracked(() => this.#route('resources/read', request.params, ctx)),
+    );
+  }
+
+  /** Resolves once no request is being handled (used to answer everything before a stdio face closes). */
+  idle(): Promise<void> {
+    return this.#inflight === 0 ? Promise.resolve() : new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  async #track<T>(work: () => Promise<T>): Promise<T> {
+    this.#inflight += 1;
+    try {
+      return await work();
+    } finally {
+      this.#inflight -= 1;
+      if (this.#inflight === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
+    }
   }
 
   /** Sends a routed request through the hub's pipeline, relaying progress to the caller's token. */
@@ -68,13 +100,14 @@ export class McpFace {
               .notify({ method: 'notifications/progress', params: { ...progress, progressToken } })
               .catch(() => {});
     try {
+      await this.#hub.whenStarted(); // a call racing start-up must not see "unknown tool"
       const result: Result = await this.#hub.call({
         method,
         params: params as Record<string, unknown>,
         signal: ctx.mcpReq.signal,
         onprogress,
       });
-      return result;
+      return withoutPerHopMeta(result);
     } catch (error) {
       throw toWireError(error);
     }
@@ -91,4 +124,15 @@ export class McpFace {
       Promise.all(sends).catch(() => {});
     }
   }
+}
+
+/**
+ * Reserved `_meta` keys that describe one hop (the upstream's identity) must not reach the client as if
+ * they described the hub; the SDK stamps the hub's own where the era calls for it. Other keys pass through.
+ */
+function withoutPerHopMeta(result: Result): Result {
+  const meta = result._meta;
+  if (!meta || !(SERVER_INFO_META_KEY in meta)) return result;
+  const { [SERVER_INFO_META_KEY]: _upstreamInfo, ...rest } = meta;
+  return { ...result, _meta: rest };
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { Client, type ProgressCallback, type Result } from '@modelcontextprotocol/client';
+import { Client, type ProgressCallback, type Result, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
 import { PASSTHROUGH } from './passthrough.ts';
 import type { ServerConfig } from '../config/model.ts';
 import { describeError, HubError } from '../errors.ts';
@@ -37,6 +37,8 @@ export class Upstream extends EventEmitter<{ state: [UpstreamState]; lists: [Lis
   #client: Client | undefined;
   #transport: ChildStdioTransport | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
+  /** Set when the era probe itself broke the server: later attempts use the plain 2025 handshake. */
+  #legacyOnly = false;
   #firstSettle: Promise<void>;
   #settleFirst: () => void = () => {};
 
@@ -78,7 +80,7 @@ export class Upstream extends EventEmitter<{ state: [UpstreamState]; lists: [Lis
       { name: 'toolmesh', version: VERSION },
       {
         capabilities: {},
-        versionNegotiation: { mode: 'auto' },
+        versionNegotiation: { mode: this.#legacyOnly ? 'legacy' : 'auto' },
         listChanged: {
           tools: { autoRefresh: false, onChanged: () => this.#onListChanged('tools') },
           prompts: { autoRefresh: false, onChanged: () => this.#onListChanged('prompts') },
@@ -94,6 +96,8 @@ export class Upstream extends EventEmitter<{ state: [UpstreamState]; lists: [Lis
     } catch (error) {
       await client.close().catch(() => {});
       if (this.state === 'stopped') return;
+      // Some 2025-era servers exit on any request before `initialize`, such as the `server/discover` probe.
+      if (error instanceof SdkError && error.code === SdkErrorCode.EraNegotiationFailed) this.#legacyOnly = true;
       const message = describeStartFailure(this.config, error, this.#transport);
       this.#logger.warn({ err: describeError(error) }, 'start failed');
       this.#retryOrFail(message, this.#policy.onStartFailure(isPermanentStartError(error)));

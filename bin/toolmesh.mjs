@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// Launcher: ToolMesh is TypeScript run by Node's type stripping (Node >= 22.18). When an older `node`
+// comes first on PATH, re-run on the Node 24 that `npm install` put in node_modules (package `node`).
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major > 22 || (major === 22 && minor >= 18)) {
+  await import(main);
+} else {
+  let node;
+  try {
+    node = createRequire(import.meta.url).resolve('node/bin/node');
+  } catch {
+    process.stderr.write(`toolmesh needs Node.js >= 22.18 (found ${process.versions.node}); run "npm install" first.\n`);
+    process.exit(1);
+  }
+  const { status, signal } = spawnSync(node, [main, ...process.argv.slice(2)], { stdio: 'inherit' });
+  if (signal) process.kill(process.pid, signal);
+  process.exit(status ?? 1);
+}

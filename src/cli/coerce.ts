@@ -1,0 +1,44 @@
+import { CliError, EXIT } from './exit-codes.ts';
+
+type JsonSchema = { type?: unknown; properties?: Record<string, JsonSchema> };
+
+/**
+ * Turns `key=value` words into tool arguments, using the tool's input schema to pick types: `count=5` is a
+ * number when the schema says number or integer, `flag=true` a boolean when it says boolean, and a value
+ * for an object or array property is parsed as JSON. Anything else stays a string, so nothing is guessed
+ * for properties the schema does not describe.
+ * @throws CliError `USAGE` for a word without `=` or a value that does not fit its declared type.
+ */
+export function argumentsFromPairs(pairs: readonly string[], inputSchema: unknown): Record<string, unknown> {
+  const schema = inputSchema as JsonSchema | undefined;
+  const args: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new CliError(EXIT.USAGE, `expected key=value, got "${pair}"`);
+    const key = pair.slice(0, eq);
+    const raw = pair.slice(eq + 1);
+    Object.defineProperty(args, key, { value: coerce(key, raw, schema?.properties?.[key]), enumerable: true });
+  }
+  return args;
+}
+
+function coerce(key: string, raw: string, property: JsonSchema | undefined): unknown {
+  const types = Array.isArray(property?.type) ? property.type : [property?.type];
+  if (types.includes('integer') || types.includes('number')) {
+    const value = Number(raw);
+    if (raw.trim() !== '' && Number.isFinite(value)) return value;
+    if (!types.includes('string')) throw new CliError(EXIT.USAGE, `${key} must be a number, got "${raw}"`);
+  }
+  if (types.includes('boolean')) {
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    if (!types.includes('string')) throw new CliError(EXIT.USAGE, `${key} must be true or false, got "${raw}"`);
+  }
+  if (types.includes('object') || types.includes('array')) {
+    try {
+      return JSON.parse(raw);
+    } catch {
+      throw new CliError(EXIT.USAGE, `${key} must be JSON (${types.join(' or ')}), got "${raw}"`);
+    }
+  }
+  return raw;
+}

@@ -1,0 +1,77 @@
+import type { CallToolResult } from '@modelcontextprotocol/client';
+import { HubError } from '../../errors.ts';
+import { Hub } from '../../hub.ts';
+import { createLogger } from '../../observability/logger.ts';
+import { argumentsFromPairs } from '../coerce.ts';
+import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
+import { parseCommand, resolveConfig } from '../options.ts';
+import { printJson } from '../output.ts';
+
+export const summary = 'call one tool of the merged catalog and print its result';
+export const help = `Usage: toolmesh call <tool> [key=value ...] [--args JSON] [--config FILE] [--json]
+
+Starts the configured servers, calls <tool> (its served name, as in "toolmesh tools"), prints the
+result and stops the servers. Values are typed by the tool's input schema (numbers, booleans, JSON
+for objects and arrays); --args takes the whole arguments object as JSON instead.
+Exit code 0 on success, 5 when the tool reports an error or does not exist, 4 when its server is down.`;
+
+export async function run(argv: string[]): Promise<ExitCode> {
+  const { values, positionals } = parseCommand('call', argv, { args: { type: 'string' } });
+  const [name, ...pairs] = positionals;
+  if (name === undefined) throw new CliError(EXIT.USAGE, `missing the tool name\n\n${help}`);
+  const config = await resolveConfig(values.config);
+  const hub = new Hub(config, { logger: createLogger(values.verbose ? 'debug' : 'silent') });
+  try {
+    await hub.start();
+    const entry = hub.catalog.tools.get(name);
+    if (!entry) throw new CliError(EXIT.TOOL_ERROR, unknownToolMessage(name, hub));
+    const args = values.args !== undefined ? parseJsonArgs(values.args) : argumentsFromPairs(pairs, entry.definition.inputSchema);
+    const signal = AbortSignal.timeout(config.servers.find((s) => s.name === entry.server)?.timeouts.callMs ?? 60_000);
+    const result = (await hub.call({ method: 'tools/call', params: { name, arguments: args }, signal })) as CallToolResult;
+    if (values.json) printJson(result);
+    else process.stdout.write(renderResult(result));
+    return result.isError ? EXIT.TOOL_ERROR : EXIT.OK;
+  } catch (error) {
+    if (HubError.is(error)) {
+      const code = error.code.startsWith('UPSTREAM') ? EXIT.UNAVAILABLE : EXIT.FAILURE;
+      throw new CliError(code, `${error.code}: ${error.message}`);
+    }
+    throw error;
+  } finally {
+    await hub.stop();
+  }
+}
+
+function parseJsonArgs(text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new CliError(EXIT.USAGE, '--args must be a JSON object, e.g. --args \'{"text":"hi"}\'');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CliError(EXIT.USAGE, '--args must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+function unknownToolMessage(name: string, hub: Hub): string {
+  const down = hub.servers().filter((s) => s.state !== 'ready' && s.state !== 'disabled');
+  const hint = down.length > 0 ? ` (not ready: ${down.map((s) => s.name).join(', ')})` : '';
+  return `unknown tool: ${name}${hint}. Run "toolmesh tools" to see the served names.`;
+}
+
+/** Text blocks as they are; other blocks as a one-line summary; structured content as JSON if no text. */
+function renderResult(result: CallToolResult): string {
+  const lines = result.content.map((block) => {
+    if (block.type === 'text') return block.text;
+    if (block.type === 'image' || block.type === 'audio') return `[${block.type} ${block.mimeType}]`;
+    if (block.type === 'resource_link') return `[resource ${block.uri}]`;
+    if (block.type === 'resource') return `[resource ${block.resource.uri}]`;
+    return `[${(block as { type: string }).type}]`;
+  });
+  if (lines.length === 0 && result.structuredContent !== undefined) {
+    lines.push(JSON.stringify(result.structuredContent, null, 2));
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,69 @@
+import { Hub } from '../../hub.ts';
+import { createLogger } from '../../observability/logger.ts';
+import { serveHttp } from '../../server/http.ts';
+import { serveStdio } from '../../server/stdio.ts';
+import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
+import { parseCommand, resolveConfig } from '../options.ts';
+
+export const summary = 'serve the merged catalog over Streamable HTTP (default) or stdio';
+export const help = `Usage: toolmesh serve [--config FILE] [--host 127.0.0.1] [--port 7420] [--stdio] [--verbose]
+
+Starts every configured server and serves them as one MCP server.
+  --stdio        speak MCP on stdin/stdout (for Claude Desktop, Cursor...); logs go to stderr only
+  --host, --port where to listen for HTTP (endpoint /mcp, plus /healthz and /readyz)
+Without --config, uses toolmesh.yaml|yml|json in the working directory, else the built-in demo.`;
+
+export async function run(argv: string[]): Promise<ExitCode> {
+  const { values } = parseCommand('serve', argv, {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    stdio: { type: 'boolean' },
+  });
+  const config = await resolveConfig(values.config);
+  const logger = createLogger(values.verbose ? 'debug' : undefined);
+  for (const warning of config.warnings) logger.warn({ file: config.file }, warning);
+  const hub = new Hub(config, { logger });
+  logger.info({ config: config.file, servers: config.servers.length }, 'starting');
+
+  if (values.stdio) {
+    const served = serveStdio(hub);
+    await Promise.race([Promise.all([hub.start(), served]), stopSignal()]);
+    await hub.stop();
+    return EXIT.OK;
+  }
+
+  const host = values.host ?? config.listen.host;
+  const port = parsePort(values.port) ?? config.listen.port;
+  const http = await serveHttp(hub, { host, port }).catch((error: Error) => {
+    throw new CliError(EXIT.FAILURE, `cannot listen on ${host}:${port}: ${error.message}`);
+  });
+  logger.info({ url: http.url }, 'listening');
+  void hub.start().then(() => {
+    for (const server of hub.servers()) {
+      const { name, state, tools, lastError } = server;
+      logger.info({ server: name, state, tools, ...(lastError && { lastError }) }, 'server settled');
+    }
+  });
+  await stopSignal();
+  logger.info('stopping');
+  await http.close();
+  await hub.stop();
+  return EXIT.OK;
+}
+
+function parsePort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new CliError(EXIT.USAGE, `--port must be an integer from 0 to 65535, got "${value}"`);
+  }
+  return port;
+}
+
+/** Resolves on the first SIGINT or SIGTERM, so the hub can stop its servers before the process exits. */
+function stopSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}

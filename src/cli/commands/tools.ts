@@ -1,0 +1,45 @@
+import { Hub } from '../../hub.ts';
+import { createLogger } from '../../observability/logger.ts';
+import type { ExitCode } from '../exit-codes.ts';
+import { EXIT } from '../exit-codes.ts';
+import { parseCommand, resolveConfig } from '../options.ts';
+import { note, printJson, printTable } from '../output.ts';
+
+export const summary = 'list the merged tool catalog: served names and where each comes from';
+export const help = `Usage: toolmesh tools [--config FILE] [--json]
+
+Starts the configured servers, prints every tool as clients see it, and stops them again.`;
+
+export async function run(argv: string[]): Promise<ExitCode> {
+  const { values } = parseCommand('tools', argv, {});
+  const config = await resolveConfig(values.config);
+  const hub = new Hub(config, { logger: createLogger(values.verbose ? 'debug' : 'silent') });
+  await hub.start();
+  const entries = [...hub.catalog.tools.values()];
+  const unavailable = hub.servers().filter((s) => s.state !== 'ready' && s.state !== 'disabled');
+  await hub.stop();
+  if (values.json) {
+    printJson(
+      entries.map(({ name, server, original, definition }) => ({
+        name,
+        server,
+        original,
+        title: definition.title,
+        description: definition.description,
+        inputSchema: definition.inputSchema,
+      })),
+    );
+  } else {
+    printTable(
+      ['NAME', 'SERVER', 'DESCRIPTION'],
+      entries.map((e) => [e.name, e.server, firstLine(e.definition.description ?? e.definition.title ?? '')]),
+    );
+  }
+  for (const server of unavailable) note(`warning: server "${server.name}" is ${server.state}: ${server.lastError ?? ''}`);
+  return EXIT.OK;
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+import { describeError } from '../errors.ts';
+import { VERSION } from '../version.ts';
+import * as call from './commands/call.ts';
+import * as serve from './commands/serve.ts';
+import * as servers from './commands/servers.ts';
+import * as tools from './commands/tools.ts';
+import * as validate from './commands/validate.ts';
+import { CliError, EXIT, type ExitCode } from './exit-codes.ts';
+
+interface Command {
+  summary: string;
+  help: string;
+  run(argv: string[]): Promise<ExitCode>;
+}
+
+const COMMANDS: Record<string, Command> = { serve, servers, tools, call, validate };
+
+const USAGE = `ToolMesh ${VERSION}: one MCP endpoint for many MCP servers.
+
+Usage: toolmesh <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, command]) => `  ${name.padEnd(10)}${command.summary}`)
+  .join('\n')}
+
+Common options: --config FILE, --json, --verbose, --help. Run "toolmesh <command> --help" for more.`;
+
+/** Runs the CLI and returns the exit code. The only module that decides how the process ends. */
+async function main(argv: string[]): Promise<ExitCode> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT.OK;
+  }
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`${VERSION}\n`);
+    return EXIT.OK;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) throw new CliError(EXIT.USAGE, `unknown command "${name}"\n\n${USAGE}`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.help}\n`);
+    return EXIT.OK;
+  }
+  return command.run(rest);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  // One JSON line for scripts, then the readable message.
+  const code = error instanceof CliError ? error.exitCode : EXIT.FAILURE;
+  const message = error instanceof CliError ? error.message : describeError(error);
+  process.stderr.write(`toolmesh: ${message}\n`);
+  if (!(error instanceof CliError)) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+  process.exitCode = code;
+}
+// Stray handles (a server that ignores SIGTERM, a socket in TIME_WAIT) must not keep the CLI alive.
+setTimeout(() => process.exit(), 5_000).unref();
