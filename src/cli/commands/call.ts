@@ -13,7 +13,8 @@ export const help = `Usage: toolmesh call <tool> [key=value ...] [--args JSON] [
 Starts the configured servers, calls <tool> (its served name, as in "toolmesh tools"), prints the
 result and stops the servers. Values are typed by the tool's input schema (numbers, booleans, JSON
 for objects and arrays); --args takes the whole arguments object as JSON instead.
-Exit code 0 on success, 5 when the tool reports an error or does not exist, 4 when its server is down.`;
+Exit code 0 on success, 5 when the tool reports an error, its server answers with an error, or the
+tool does not exist, 4 when its server is down or does not answer in time.`;
 
 export async function run(argv: string[]): Promise<ExitCode> {
   const { values, positionals } = parseCommand('call', argv, { args: { type: 'string' } });
@@ -33,8 +34,10 @@ export async function run(argv: string[]): Promise<ExitCode> {
     return result.isError ? EXIT.TOOL_ERROR : EXIT.OK;
   } catch (error) {
     if (HubError.is(error)) {
-      const code = error.code.startsWith('UPSTREAM') ? EXIT.UNAVAILABLE : EXIT.FAILURE;
-      throw new CliError(code, `${error.code}: ${error.message}`);
+      const unavailable = error.code === 'UPSTREAM_UNAVAILABLE' || error.code === 'UPSTREAM_TIMEOUT';
+      const code = unavailable ? EXIT.UNAVAILABLE : error.code === 'UPSTREAM_ERROR' ? EXIT.TOOL_ERROR : EXIT.FAILURE;
+      const from = error.server ? ` (server "${error.server}")` : '';
+      throw new CliError(code, `${error.code}${from}: ${error.message}`);
     }
     throw error;
   } finally {

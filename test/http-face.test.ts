@@ -1,0 +1,149 @@
+/**
+ * The hub's Streamable HTTP face: health endpoints, DNS-rebinding defence, sessions, and what it forwards
+ * besides calls (list-changed, progress, cancellation), with real fixture upstreams.
+ */
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { createTestHub, type TestHub } from '../src/testing/test-hub.ts';
+import { fixturePath, nodeBin } from './fixtures/spawn.ts';
+
+/** Polls `check` until it returns true or `ms` pass. */
+async function eventually(check: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const INITIALIZE = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+};
+
+describe('the HTTP face', () => {
+  let testHub: TestHub;
+  let url: string;
+
+  before(async () => {
+    testHub = await createTestHub(
+      [
+        { name: 'slow', command: nodeBin, args: [fixturePath('slow'), '--stdio'] },
+        { name: 'dyn', command: nodeBin, args: [fixturePath('list-changing'), '--stdio'] },
+        { name: 'off', command: nodeBin, args: [fixturePath('echo'), '--stdio'], enabled: false },
+      ],
+      { http: true },
+    );
+    url = testHub.http?.url ?? '';
+  });
+
+  after(() => testHub?.close());
+
+  it('answers /healthz and reports per-server states on /readyz', async () => {
+    const base = url.replace(/\/mcp$/, '');
+    const health = await fetch(`${base}/healthz`);
+    assert.equal(health.status, 200);
+    const ready = await fetch(`${base}/readyz`);
+    assert.equal(ready.status, 200);
+    const body = (await ready.json()) as { ready: boolean; servers: { name: string; state: string }[] };
+    assert.equal(body.ready, true);
+    assert.deepEqual(
+      body.servers.map((s) => [s.name, s.state]),
+      [
+        ['slow', 'ready'],
+        ['dyn', 'ready'],
+        ['off', 'disabled'],
+      ],
+    );
+  });
+
+  it('rejects a foreign Host or Origin with 403 (DNS rebinding)', async () => {
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const body = JSON.stringify(INITIALIZE);
+    // fetch() will not send a forged Host header, so this one goes through node:http.
+    const hostStatus = await new Promise<number | undefined>((resolve, reject) => {
+      const req = request(url, { method: 'POST', headers: { ...headers, host: 'evil.example' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.once('error', reject);
+      req.end(body);
+    });
+    assert.equal(hostStatus, 403);
+    const origin = await fetch(url, { method: 'POST', body, headers: { ...headers, origin: 'http://evil.example' } });
+    assert.equal(origin.status, 403);
+  });
+
+  it('answers an unknown session with 404 and a request without a session with 400', async () => {
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const list = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+    const unknown = await fetch(url, { method: 'POST', body: list, headers: { ...headers, 'mcp-session-id': 'nope' } });
+    assert.equal(unknown.status, 404);
+    const none = await fetch(url, { method: 'POST', body: list, headers });
+    assert.equal(none.status, 400);
+  });
+
+  for (const mode of ['legacy', 'auto'] as const) {
+    it(`tells a ${mode === 'auto' ? '2026-07-28' : '2025-11-25'} client when an upstream's tools change`, async () => {
+      let changes = 0;
+      const client = new Client(
+        { name: 'test', version: '1' },
+        {
+          versionNegotiation: { mode },
+          listChanged: { tools: { autoRefresh: false, debounceMs: 0, onChanged: () => void changes++ } },
+        },
+      );
+      await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+      try {
+        const tool = `t_${mode}`;
+        await client.callTool({ name: 'dyn__add_tool', arguments: { name: tool } });
+        await eventually(() => changes > 0);
+        const { tools } = await client.listTools();
+        assert.ok(tools.some((t) => t.name === `dyn__${tool}`));
+        const result = (await client.callTool({ name: `dyn__${tool}`, arguments: {} })) as CallToolResult;
+        assert.deepEqual(result.content, [{ type: 'text', text: `dynamic ${tool}` }]);
+      } finally {
+        await client.close();
+      }
+    });
+  }
+
+  it("relays an upstream's progress notifications to the caller", async () => {
+    const client = new Client({ name: 'test', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    try {
+      const seen: number[] = [];
+      const result = await client.callTool(
+        { name: 'slow__sleep', arguments: { ms: 350 } },
+        { onprogress: (progress) => void seen.push(progress.progress) },
+      );
+      assert.deepEqual(result.content, [{ type: 'text', text: 'slept 350' }]);
+      assert.ok(seen.length >= 2, `progress seen: ${seen.join(',')}`);
+      assert.deepEqual(
+        seen,
+        [...seen].sort((a, b) => a - b),
+      );
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('cancels the upstream call when the client aborts', async () => {
+    const client = new Client({ name: 'test', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    try {
+      const controller = new AbortController();
+      const call = client.callTool({ name: 'slow__sleep', arguments: { ms: 30_000 } }, { signal: controller.signal });
+      setTimeout(() => controller.abort(), 300);
+      await assert.rejects(call);
+      const slow = () => testHub.hub.servers().find((s) => s.name === 'slow');
+      await eventually(() => (slow()?.stderrTail ?? []).some((line) => /sleep 30000 cancelled/.test(line)));
+    } finally {
+      await client.close();
+    }
+  });
+});
