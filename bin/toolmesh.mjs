@@ -14,7 +14,9 @@ if (major > 22 || (major === 22 && minor >= 18)) {
   try {
     node = createRequire(import.meta.url).resolve('node/bin/node');
   } catch {
-    process.stderr.write(`toolmesh needs Node.js >= 22.18 (found ${process.versions.node}); run "npm install" first.\n`);
+    process.stderr.write(
+      `toolmesh needs Node.js >= 22.18 (found ${process.versions.node}); run "npm install" first.\n`,
+    );
     process.exit(1);
   }
   const { status, signal } = spawnSync(node, [main, ...process.argv.slice(2)], { stdio: 'inherit' });

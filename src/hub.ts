@@ -58,7 +58,10 @@ export class Hub extends EventEmitter<{ catalog: [ListKind[]]; server: [ServerSt
       upstream.on('state', () => this.emit('server', statusOf(upstream)));
       this.#upstreams.set(server.name, upstream);
     }
-    const dispatch = createDispatch({ catalog: () => this.#catalog, upstream: (name) => this.#upstreams.get(name) });
+    const dispatch = createDispatch({
+      catalog: () => this.#catalog,
+      upstream: (name) => this.#upstreams.get(name),
+    });
     this.call = compose(options.interceptors ?? [], dispatch);
   }
 
@@ -74,10 +77,12 @@ export class Hub extends EventEmitter<{ catalog: [ListKind[]]; server: [ServerSt
 
   /** Starts every server in parallel; resolves when each has settled its first attempt. Never rejects. */
   start(): Promise<void> {
-    this.#whenStarted ??= Promise.all([...this.#upstreams.values()].map((upstream) => upstream.start())).then(() => {
-      this.#rebuild();
-      this.#started = true;
-    });
+    this.#whenStarted ??= Promise.all([...this.#upstreams.values()].map((upstream) => upstream.start())).then(
+      () => {
+        this.#rebuild();
+        this.#started = true;
+      },
+    );
     return this.#whenStarted;
   }
 

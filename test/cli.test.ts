@@ -21,8 +21,12 @@ interface Run {
 
 function toolmesh(args: string[], options: { cwd?: string; input?: string } = {}): Promise<Run> {
   return new Promise((done) => {
-    const child = execFile(nodeBin, [CLI, ...args], { cwd: options.cwd ?? REPO, timeout: 60_000 }, (error, stdout, stderr) =>
-      done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+    const child = execFile(
+      nodeBin,
+      [CLI, ...args],
+      { cwd: options.cwd ?? REPO, timeout: 60_000 },
+      (error, stdout, stderr) =>
+        done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
     );
     if (options.input !== undefined) child.stdin?.end(options.input);
   });
@@ -79,7 +83,12 @@ describe('toolmesh CLI', () => {
   });
 
   it('uses the example Claude Desktop file unchanged (servers run through npx)', async () => {
-    const run = await toolmesh(['servers', '--json', '--config', 'examples/claude-desktop/claude_desktop_config.json']);
+    const run = await toolmesh([
+      'servers',
+      '--json',
+      '--config',
+      'examples/claude-desktop/claude_desktop_config.json',
+    ]);
     assert.equal(run.code, 0, run.stderr);
     const servers = JSON.parse(run.stdout) as { name: string; state: string; tools: number }[];
     assert.deepEqual(
@@ -110,7 +119,15 @@ describe('toolmesh CLI', () => {
     const sum = await toolmesh(['call', 'echo__add', 'a=2', 'b=40', '--config', claudeFile]);
     assert.equal(sum.code, 0, sum.stderr);
     assert.equal(sum.stdout.trim(), '42');
-    const json = await toolmesh(['call', 'echo__echo', '--args', '{"text":"hi"}', '--json', '--config', claudeFile]);
+    const json = await toolmesh([
+      'call',
+      'echo__echo',
+      '--args',
+      '{"text":"hi"}',
+      '--json',
+      '--config',
+      claudeFile,
+    ]);
     assert.deepEqual(JSON.parse(json.stdout).structuredContent, { text: 'hi' });
     const failed = await toolmesh(['call', 'echo__fail', 'message=nope', '--config', claudeFile]);
     assert.equal(failed.code, 5);
@@ -151,7 +168,10 @@ describe('toolmesh CLI', () => {
 
   it('serves the built-in demo over HTTP when no config exists (what npm start runs)', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'toolmesh-demo-'));
-    const child = spawn(nodeBin, [CLI, 'serve', '--port', '0'], { cwd: empty, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(nodeBin, [CLI, 'serve', '--port', '0'], {
+      cwd: empty,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     try {
       const url = await new Promise<string>((found, fail) => {
         let stderr = '';

@@ -74,14 +74,22 @@ describe('the HTTP face', () => {
       req.end(body);
     });
     assert.equal(hostStatus, 403);
-    const origin = await fetch(url, { method: 'POST', body, headers: { ...headers, origin: 'http://evil.example' } });
+    const origin = await fetch(url, {
+      method: 'POST',
+      body,
+      headers: { ...headers, origin: 'http://evil.example' },
+    });
     assert.equal(origin.status, 403);
   });
 
   it('answers an unknown session with 404 and a request without a session with 400', async () => {
     const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
     const list = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
-    const unknown = await fetch(url, { method: 'POST', body: list, headers: { ...headers, 'mcp-session-id': 'nope' } });
+    const unknown = await fetch(url, {
+      method: 'POST',
+      body: list,
+      headers: { ...headers, 'mcp-session-id': 'nope' },
+    });
     assert.equal(unknown.status, 404);
     const none = await fetch(url, { method: 'POST', body: list, headers });
     assert.equal(none.status, 400);
@@ -137,7 +145,10 @@ describe('the HTTP face', () => {
     await client.connect(new StreamableHTTPClientTransport(new URL(url)));
     try {
       const controller = new AbortController();
-      const call = client.callTool({ name: 'slow__sleep', arguments: { ms: 30_000 } }, { signal: controller.signal });
+      const call = client.callTool(
+        { name: 'slow__sleep', arguments: { ms: 30_000 } },
+        { signal: controller.signal },
+      );
       setTimeout(() => controller.abort(), 300);
       await assert.rejects(call);
       const slow = () => testHub.hub.servers().find((s) => s.name === 'slow');

@@ -31,9 +31,15 @@ function text(result: CallToolResult): string {
 
 /** One call per upstream, each proving the call reached that server and came back. */
 async function callOneOfEach(client: Client, folder: string): Promise<void> {
-  const echo = (await client.callTool({ name: 'echo__echo', arguments: { text: 'via hub' } })) as CallToolResult;
+  const echo = (await client.callTool({
+    name: 'echo__echo',
+    arguments: { text: 'via hub' },
+  })) as CallToolResult;
   assert.equal(text(echo), 'via hub');
-  const remote = (await client.callTool({ name: 'remote__add', arguments: { a: 2, b: 40 } })) as CallToolResult;
+  const remote = (await client.callTool({
+    name: 'remote__add',
+    arguments: { a: 2, b: 40 },
+  })) as CallToolResult;
   assert.equal(text(remote), '42');
   const graph = (await client.callTool({ name: 'memory__read_graph', arguments: {} })) as CallToolResult;
   assert.match(text(graph), /"entities"/);
@@ -68,8 +74,16 @@ describe('the hub with five real upstreams', () => {
         args: [packageBin('@modelcontextprotocol/server-memory')],
         env: { MEMORY_FILE_PATH: join(folder, 'memory.jsonl') },
       },
-      { name: 'files', command: nodeBin, args: [packageBin('@modelcontextprotocol/server-filesystem'), folder] },
-      { name: 'everything', command: nodeBin, args: [packageBin('@modelcontextprotocol/server-everything'), 'stdio'] },
+      {
+        name: 'files',
+        command: nodeBin,
+        args: [packageBin('@modelcontextprotocol/server-filesystem'), folder],
+      },
+      {
+        name: 'everything',
+        command: nodeBin,
+        args: [packageBin('@modelcontextprotocol/server-everything'), 'stdio'],
+      },
     ];
     testHub = await createTestHub(servers, { http: true });
   });
@@ -82,7 +96,13 @@ describe('the hub with five real upstreams', () => {
 
   it('starts every server', () => {
     const states = testHub.hub.servers().map((s) => `${s.name}:${s.state}`);
-    assert.deepEqual(states, ['echo:ready', 'remote:ready', 'memory:ready', 'files:ready', 'everything:ready']);
+    assert.deepEqual(states, [
+      'echo:ready',
+      'remote:ready',
+      'memory:ready',
+      'files:ready',
+      'everything:ready',
+    ]);
   });
 
   for (const mode of ['legacy', 'auto'] as const) {
@@ -124,7 +144,10 @@ describe('the hub with five real upstreams', () => {
   it('serves the same catalog over stdio (toolmesh serve --stdio as a child process)', async () => {
     const configFile = join(folder, 'toolmesh.yaml');
     const fileServers = Object.fromEntries(
-      servers.map(({ name, ...rest }) => [name, rest.url ? { url: rest.url } : { command: rest.command, args: rest.args, env: rest.env }]),
+      servers.map(({ name, ...rest }) => [
+        name,
+        rest.url ? { url: rest.url } : { command: rest.command, args: rest.args, env: rest.env },
+      ]),
     );
     writeFileSync(configFile, stringify({ servers: fileServers }));
     const transport = new StdioClientTransport({

@@ -11,7 +11,11 @@ function lists(partial: Partial<UpstreamLists>): UpstreamLists {
 describe('buildCatalog', () => {
   it('prefixes names per server and keeps the definition otherwise unchanged', () => {
     const catalog = buildCatalog([
-      { name: 'a', prefix: true, lists: lists({ tools: [{ name: 'read', inputSchema: schema, title: 'Read' }] }) },
+      {
+        name: 'a',
+        prefix: true,
+        lists: lists({ tools: [{ name: 'read', inputSchema: schema, title: 'Read' }] }),
+      },
       { name: 'b', prefix: true, lists: lists({ tools: [{ name: 'read', inputSchema: schema }] }) },
     ]);
     assert.deepEqual([...catalog.tools.keys()], ['a__read', 'b__read']);

@@ -58,7 +58,8 @@ export function buildCatalog(sources: readonly CatalogSource[]): Catalog {
     addNamed(prompts, 'prompt', source, source.lists.prompts, conflicts);
     for (const definition of source.lists.resources) {
       const kept = resources.get(definition.uri);
-      if (kept) conflicts.push({ kind: 'resource', name: definition.uri, kept: kept.server, dropped: source.name });
+      if (kept)
+        conflicts.push({ kind: 'resource', name: definition.uri, kept: kept.server, dropped: source.name });
       else resources.set(definition.uri, { server: source.name, definition });
     }
     for (const definition of source.lists.resourceTemplates) {

@@ -17,7 +17,10 @@ export function argumentsFromPairs(pairs: readonly string[], inputSchema: unknow
     if (eq <= 0) throw new CliError(EXIT.USAGE, `expected key=value, got "${pair}"`);
     const key = pair.slice(0, eq);
     const raw = pair.slice(eq + 1);
-    Object.defineProperty(args, key, { value: coerce(key, raw, schema?.properties?.[key]), enumerable: true });
+    Object.defineProperty(args, key, {
+      value: coerce(key, raw, schema?.properties?.[key]),
+      enumerable: true,
+    });
   }
   return args;
 }
@@ -31,7 +34,8 @@ function coerce(key: string, raw: string, property: JsonSchema | undefined): unk
   }
   if (types.includes('boolean')) {
     if (raw === 'true' || raw === 'false') return raw === 'true';
-    if (!types.includes('string')) throw new CliError(EXIT.USAGE, `${key} must be true or false, got "${raw}"`);
+    if (!types.includes('string'))
+      throw new CliError(EXIT.USAGE, `${key} must be true or false, got "${raw}"`);
   }
   if (types.includes('object') || types.includes('array')) {
     try {

@@ -17,7 +17,12 @@ type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; m
 /** Parses a command's arguments; an unknown flag is a usage error naming the command's help. */
 export function parseCommand<T extends OptionSpec>(command: string, argv: string[], options: T) {
   try {
-    return parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args: argv,
+      options: { ...COMMON_OPTIONS, ...options },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new CliError(EXIT.USAGE, `${(error as Error).message}\nRun: toolmesh ${command} --help`);
   }

@@ -10,7 +10,9 @@ export function printJson(value: unknown): void {
 
 /** Prints rows as an aligned plain-text table on stdout (no colours, so it pipes cleanly). */
 export function printTable(headers: string[], rows: string[][]): void {
-  const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const widths = headers.map((header, i) =>
+    Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)),
+  );
   const line = (cells: string[]) =>
     cells
       .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))

@@ -19,7 +19,8 @@ export function createDispatch(source: DispatchSource): CallFn {
   return async (call: HubCall): Promise<Result> => {
     const { server, params } = resolve(source.catalog(), call);
     const upstream = source.upstream(server);
-    if (!upstream) throw new HubError('UPSTREAM_UNAVAILABLE', `server "${server}" is not configured`, { server });
+    if (!upstream)
+      throw new HubError('UPSTREAM_UNAVAILABLE', `server "${server}" is not configured`, { server });
     return upstream.request(call.method, params, { signal: call.signal, onprogress: call.onprogress });
   };
 }

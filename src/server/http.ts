@@ -55,7 +55,8 @@ export async function serveHttp(hub: Hub, options: HttpOptions): Promise<HttpHan
   });
   app.all('/mcp', async (c) => {
     const request = c.req.raw;
-    const rejected = hostHeaderValidationResponse(request, hostnames) ?? originValidationResponse(request, origins);
+    const rejected =
+      hostHeaderValidationResponse(request, hostnames) ?? originValidationResponse(request, origins);
     if (rejected) return rejected;
     return (await isLegacyRequest(request)) ? legacy.handle(request) : modern.fetch(request);
   });
@@ -74,7 +75,10 @@ export async function serveHttp(hub: Hub, options: HttpOptions): Promise<HttpHan
   };
 }
 
-function listen(fetch: (request: Request) => Response | Promise<Response>, options: HttpOptions): Promise<ServerType> {
+function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  options: HttpOptions,
+): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, hostname: options.host, port: options.port }, () => resolve(server));
     server.once('error', reject);

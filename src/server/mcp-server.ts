@@ -52,15 +52,21 @@ export class McpFace {
       return hub.catalog;
     };
     const tracked = <T>(work: () => Promise<T>): Promise<T> => this.#track(work);
-    server.setRequestHandler('tools/list', () => tracked(async () => ({ tools: servedTools(await catalog()) })));
+    server.setRequestHandler('tools/list', () =>
+      tracked(async () => ({ tools: servedTools(await catalog()) })),
+    );
     server.setRequestHandler('prompts/list', () =>
       tracked(async () => ({ prompts: servedPrompts(await catalog()) })),
     );
     server.setRequestHandler('resources/list', () =>
-      tracked(async () => ({ resources: [...(await catalog()).resources.values()].map((entry) => entry.definition) })),
+      tracked(async () => ({
+        resources: [...(await catalog()).resources.values()].map((entry) => entry.definition),
+      })),
     );
     server.setRequestHandler('resources/templates/list', () =>
-      tracked(async () => ({ resourceTemplates: (await catalog()).templates.map((entry) => entry.definition) })),
+      tracked(async () => ({
+        resourceTemplates: (await catalog()).templates.map((entry) => entry.definition),
+      })),
     );
     server.setRequestHandler('tools/call', (request, ctx) =>
       tracked(() => this.#route('tools/call', request.params, ctx)),
@@ -75,7 +81,9 @@ export class McpFace {
 
   /** Resolves once no request is being handled (used to answer everything before a stdio face closes). */
   idle(): Promise<void> {
-    return this.#inflight === 0 ? Promise.resolve() : new Promise((resolve) => this.#idleWaiters.push(resolve));
+    return this.#inflight === 0
+      ? Promise.resolve()
+      : new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
   async #track<T>(work: () => Promise<T>): Promise<T> {

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { serveStdio as sdkServeStdio, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
+import { StdioServerTransport, serveStdio as sdkServeStdio } from '@modelcontextprotocol/server/stdio';
 import type { Hub } from '../hub.ts';
 import { McpFace } from './mcp-server.ts';
 
@@ -17,11 +17,12 @@ export function serveStdio(hub: Hub): Promise<void> {
   return new Promise((resolve) => {
     process.stdin.once('end', () => {
       // One macrotask first, so the last message's handler has started before idleness is checked.
-      setImmediate(() =>
-        void face.idle().then(() => {
-          input.end();
-          resolve();
-        }),
+      setImmediate(
+        () =>
+          void face.idle().then(() => {
+            input.end();
+            resolve();
+          }),
       );
     });
     sdkServeStdio(() => face.create(true), {

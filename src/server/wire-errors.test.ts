@@ -24,7 +24,12 @@ describe('toWireError', () => {
     const wire = toWireError(error);
     assert.equal(wire.code, -32603);
     assert.equal(wire.message, 'flaky failure 3');
-    assert.deepEqual(wire.data, { code: 'UPSTREAM_ERROR', retryable: false, server: 'flaky', upstream: { detail: 1 } });
+    assert.deepEqual(wire.data, {
+      code: 'UPSTREAM_ERROR',
+      retryable: false,
+      server: 'flaky',
+      upstream: { detail: 1 },
+    });
   });
 
   it('hides the details of anything that is not a HubError', () => {

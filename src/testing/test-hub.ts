@@ -34,7 +34,10 @@ export function testServerConfig(server: TestServer): ServerConfig {
  * Starts a hub on the given servers, as the real CLI would, for tests and embedding. Resolves once every
  * server settled its first start attempt. Logs go to stderr at `TOOLMESH_LOG_LEVEL` (default: silent).
  */
-export async function createTestHub(servers: TestServer[], options: { http?: boolean } = {}): Promise<TestHub> {
+export async function createTestHub(
+  servers: TestServer[],
+  options: { http?: boolean } = {},
+): Promise<TestHub> {
   const config: HubConfig = {
     servers: servers.map(testServerConfig),
     listen: { ...DEFAULT_LISTEN, port: 0 },

@@ -24,14 +24,18 @@ export function describeStartFailure(
     const lastLine = transport?.stderr.lastLines(1)[0];
     const exited = transport && (transport.exitCode !== null || transport.exitSignal !== null);
     if (exited) {
-      const how = transport.exitSignal ? `was killed by ${transport.exitSignal}` : `exited with code ${transport.exitCode}`;
+      const how = transport.exitSignal
+        ? `was killed by ${transport.exitSignal}`
+        : `exited with code ${transport.exitCode}`;
       return `server ${how} during start-up${lastLine ? `; last stderr line: ${lastLine}` : ''}`;
     }
     return `start-up failed: ${describeError(error)}${lastLine ? `; last stderr line: ${lastLine}` : ''}`;
   }
   const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-  if (cause === 'ECONNREFUSED') return `nothing is listening at ${safeUrl(server.url)} (is the server running?)`;
-  if (cause === 'ENOTFOUND') return `host not found: ${safeUrl(server.url)} (check servers.${server.name}.url)`;
+  if (cause === 'ECONNREFUSED')
+    return `nothing is listening at ${safeUrl(server.url)} (is the server running?)`;
+  if (cause === 'ENOTFOUND')
+    return `host not found: ${safeUrl(server.url)} (check servers.${server.name}.url)`;
   return `cannot connect to ${safeUrl(server.url)}: ${describeError(error)}`;
 }
 

@@ -1,5 +1,11 @@
+import type {
+  Client,
+  Prompt,
+  Resource,
+  ResourceTemplateType as ResourceTemplate,
+  Tool,
+} from '@modelcontextprotocol/client';
 import { PASSTHROUGH } from './passthrough.ts';
-import type { Client, Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
 
 /** What one upstream offers, as it listed it (definitions kept verbatim, including `_meta`). */
 export interface UpstreamLists {
@@ -24,16 +30,23 @@ export async function fetchLists(client: Client, signal: AbortSignal): Promise<U
     caps.tools ? walk<Tool>(client, 'tools/list', 'tools', signal) : [],
     caps.prompts ? walk<Prompt>(client, 'prompts/list', 'prompts', signal) : [],
     caps.resources ? walk<Resource>(client, 'resources/list', 'resources', signal) : [],
-    caps.resources ? walk<ResourceTemplate>(client, 'resources/templates/list', 'resourceTemplates', signal) : [],
+    caps.resources
+      ? walk<ResourceTemplate>(client, 'resources/templates/list', 'resourceTemplates', signal)
+      : [],
   ]);
   return { tools, prompts, resources, resourceTemplates };
 }
 
 /** Re-fetches one group after the server said it changed. */
-export async function refreshList(client: Client, lists: UpstreamLists, kind: ListKind): Promise<UpstreamLists> {
+export async function refreshList(
+  client: Client,
+  lists: UpstreamLists,
+  kind: ListKind,
+): Promise<UpstreamLists> {
   const signal = AbortSignal.timeout(30_000);
   if (kind === 'tools') return { ...lists, tools: await walk<Tool>(client, 'tools/list', 'tools', signal) };
-  if (kind === 'prompts') return { ...lists, prompts: await walk<Prompt>(client, 'prompts/list', 'prompts', signal) };
+  if (kind === 'prompts')
+    return { ...lists, prompts: await walk<Prompt>(client, 'prompts/list', 'prompts', signal) };
   const [resources, resourceTemplates] = await Promise.all([
     walk<Resource>(client, 'resources/list', 'resources', signal),
     walk<ResourceTemplate>(client, 'resources/templates/list', 'resourceTemplates', signal),
@@ -51,7 +64,10 @@ async function walk<T>(client: Client, method: string, key: string, signal: Abor
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const params = cursor === undefined ? {} : { cursor };
-    const result = (await client.request({ method, params }, PASSTHROUGH, { signal })) as Record<string, unknown>;
+    const result = (await client.request({ method, params }, PASSTHROUGH, { signal })) as Record<
+      string,
+      unknown
+    >;
     const pageItems = result[key];
     if (Array.isArray(pageItems)) items.push(...(pageItems.filter((item) => isListItem(item, key)) as T[]));
     const next = result.nextCursor;

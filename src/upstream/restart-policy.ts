@@ -7,7 +7,10 @@ export interface RestartPolicyOptions {
   initialDelayMs: number;
   /** Upper bound of the delay, in ms. */
   maxDelayMs: number;
-  /** Consecutive failed start attempts (never reaching ready) before giving up. */
+  /**
+   * Consecutive failed start attempts before giving up, for a server that was never ready. One that was
+   * ready before is retried with capped backoff for as long as it takes (a remote server being redeployed).
+   */
   maxStartFailures: number;
   /** Exits of a server that had been ready, within `crashWindowMs`, that count as a crash loop. */
   maxCrashes: number;
@@ -28,6 +31,7 @@ export class RestartPolicy {
   readonly #options: RestartPolicyOptions;
   #consecutiveFailures = 0;
   #crashTimes: number[] = [];
+  #everReady = false;
 
   constructor(options: RestartPolicyOptions = DEFAULT_RESTART_POLICY) {
     this.#options = options;
@@ -36,13 +40,14 @@ export class RestartPolicy {
   /** The server completed its handshake: the start-failure streak is over. */
   onReady(): void {
     this.#consecutiveFailures = 0;
+    this.#everReady = true;
   }
 
   /** A start attempt failed before the server became ready. */
   onStartFailure(permanent: boolean): RestartDecision {
     this.#consecutiveFailures += 1;
     if (permanent) return { giveUp: 'will not retry: the same error would repeat' };
-    if (this.#consecutiveFailures >= this.#options.maxStartFailures) {
+    if (!this.#everReady && this.#consecutiveFailures >= this.#options.maxStartFailures) {
       return { giveUp: `gave up after ${this.#consecutiveFailures} failed start attempts` };
     }
     return { retryInMs: this.#delay() };
@@ -58,12 +63,6 @@ export class RestartPolicy {
     }
     this.#consecutiveFailures += 1;
     return { retryInMs: this.#delay() };
-  }
-
-  /** Forget the history (an operator asked for a restart). */
-  reset(): void {
-    this.#consecutiveFailures = 0;
-    this.#crashTimes = [];
   }
 
   #delay(): number {

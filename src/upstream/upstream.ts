@@ -1,6 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { Client, type ProgressCallback, type Result, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
-import { PASSTHROUGH } from './passthrough.ts';
+import {
+  Client,
+  type ProgressCallback,
+  type Result,
+  SdkError,
+  SdkErrorCode,
+} from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/model.ts';
 import { describeError, HubError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -9,6 +14,7 @@ import { createTransport } from './connect.ts';
 import { isConnectionLoss, isPermanentStartError, upstreamError } from './errors.ts';
 import { describeStartFailure } from './failure-message.ts';
 import { EMPTY_LISTS, fetchLists, type ListKind, refreshList, type UpstreamLists } from './lists.ts';
+import { PASSTHROUGH } from './passthrough.ts';
 import { RestartPolicy } from './restart-policy.ts';
 import { ChildStdioTransport } from './stdio-transport.ts';
 
@@ -97,7 +103,8 @@ export class Upstream extends EventEmitter<{ state: [UpstreamState]; lists: [Lis
       await client.close().catch(() => {});
       if (this.state === 'stopped') return;
       // Some 2025-era servers exit on any request before `initialize`, such as the `server/discover` probe.
-      if (error instanceof SdkError && error.code === SdkErrorCode.EraNegotiationFailed) this.#legacyOnly = true;
+      if (error instanceof SdkError && error.code === SdkErrorCode.EraNegotiationFailed)
+        this.#legacyOnly = true;
       const message = describeStartFailure(this.config, error, this.#transport);
       this.#logger.warn({ err: describeError(error) }, 'start failed');
       this.#retryOrFail(message, this.#policy.onStartFailure(isPermanentStartError(error)));
@@ -160,7 +167,9 @@ export class Upstream extends EventEmitter<{ state: [UpstreamState]; lists: [Lis
         this.lists = lists;
         this.emit('lists', [kind]);
       })
-      .catch((error: unknown) => this.#logger.warn({ err: describeError(error), kind }, 'list refresh failed'));
+      .catch((error: unknown) =>
+        this.#logger.warn({ err: describeError(error), kind }, 'list refresh failed'),
+      );
   }
 
   #setState(state: UpstreamState): void {
@@ -174,7 +183,11 @@ export class Upstream extends EventEmitter<{ state: [UpstreamState]; lists: [Lis
    * @throws HubError `UPSTREAM_UNAVAILABLE` when the server is not ready or the connection fails,
    *   `UPSTREAM_TIMEOUT`, `UPSTREAM_ERROR` (the server's own JSON-RPC error), `CANCELLED`.
    */
-  async request(method: string, params: Record<string, unknown>, options: UpstreamRequestOptions = {}): Promise<Result> {
+  async request(
+    method: string,
+    params: Record<string, unknown>,
+    options: UpstreamRequestOptions = {},
+  ): Promise<Result> {
     const client = this.#client;
     if (this.state !== 'ready' || !client) {
       const why = this.lastError ? `: ${this.lastError}` : '';

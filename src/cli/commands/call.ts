@@ -26,16 +26,29 @@ export async function run(argv: string[]): Promise<ExitCode> {
     await hub.start();
     const entry = hub.catalog.tools.get(name);
     if (!entry) throw new CliError(EXIT.TOOL_ERROR, unknownToolMessage(name, hub));
-    const args = values.args !== undefined ? parseJsonArgs(values.args) : argumentsFromPairs(pairs, entry.definition.inputSchema);
-    const signal = AbortSignal.timeout(config.servers.find((s) => s.name === entry.server)?.timeouts.callMs ?? 60_000);
-    const result = (await hub.call({ method: 'tools/call', params: { name, arguments: args }, signal })) as CallToolResult;
+    const args =
+      values.args !== undefined
+        ? parseJsonArgs(values.args)
+        : argumentsFromPairs(pairs, entry.definition.inputSchema);
+    const signal = AbortSignal.timeout(
+      config.servers.find((s) => s.name === entry.server)?.timeouts.callMs ?? 60_000,
+    );
+    const result = (await hub.call({
+      method: 'tools/call',
+      params: { name, arguments: args },
+      signal,
+    })) as CallToolResult;
     if (values.json) printJson(result);
     else process.stdout.write(renderResult(result));
     return result.isError ? EXIT.TOOL_ERROR : EXIT.OK;
   } catch (error) {
     if (HubError.is(error)) {
       const unavailable = error.code === 'UPSTREAM_UNAVAILABLE' || error.code === 'UPSTREAM_TIMEOUT';
-      const code = unavailable ? EXIT.UNAVAILABLE : error.code === 'UPSTREAM_ERROR' ? EXIT.TOOL_ERROR : EXIT.FAILURE;
+      const code = unavailable
+        ? EXIT.UNAVAILABLE
+        : error.code === 'UPSTREAM_ERROR'
+          ? EXIT.TOOL_ERROR
+          : EXIT.FAILURE;
       const from = error.server ? ` (server "${error.server}")` : '';
       throw new CliError(code, `${error.code}${from}: ${error.message}`);
     }

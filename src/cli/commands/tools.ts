@@ -35,7 +35,8 @@ export async function run(argv: string[]): Promise<ExitCode> {
       entries.map((e) => [e.name, e.server, firstLine(e.definition.description ?? e.definition.title ?? '')]),
     );
   }
-  for (const server of unavailable) note(`warning: server "${server.name}" is ${server.state}: ${server.lastError ?? ''}`);
+  for (const server of unavailable)
+    note(`warning: server "${server.name}" is ${server.state}: ${server.lastError ?? ''}`);
   return EXIT.OK;
 }
 

@@ -28,14 +28,21 @@ export async function run(argv: string[]): Promise<ExitCode> {
       valid: problems.length === 0,
       file: config.file,
       format: config.format,
-      servers: config.servers.map(({ name, transport, enabled, problem }) => ({ name, transport, enabled, problem })),
+      servers: config.servers.map(({ name, transport, enabled, problem }) => ({
+        name,
+        transport,
+        enabled,
+        problem,
+      })),
       warnings: config.warnings,
     });
   } else {
     for (const warning of config.warnings) note(`warning: ${warning}`);
     for (const server of problems) note(`error: ${server.problem}`);
     if (problems.length === 0) {
-      process.stdout.write(`${config.file}: valid (${config.servers.length} servers, ${config.format} format)\n`);
+      process.stdout.write(
+        `${config.file}: valid (${config.servers.length} servers, ${config.format} format)\n`,
+      );
     }
   }
   return problems.length === 0 ? EXIT.OK : EXIT.CONFIG;
