@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RestartPolicy } from './restart-policy.ts';
 
-const options = { initialDelayMs: 100, maxDelayMs: 1_000, maxStartFailures: 3, maxCrashes: 3, crashWindowMs: 10_000 };
+const options = {
+  initialDelayMs: 100,
+  maxDelayMs: 1_000,
+  maxStartFailures: 3,
+  maxCrashes: 3,
+  crashWindowMs: 10_000,
+};
 
 function delayOf(decision: ReturnType<RestartPolicy['onCrash']>): number {
   assert.ok('retryInMs' in decision, JSON.stringify(decision));

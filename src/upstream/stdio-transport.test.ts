@@ -7,13 +7,23 @@ import { ChildStdioTransport } from './stdio-transport.ts';
 /** A child that prints a banner, then one JSON-RPC notification carrying what it wants to report. */
 function reporter(script: string): ChildStdioTransport {
   const program = `console.log('banner: starting'); console.log('{not json'); ${script}; setInterval(() => {}, 1000);`;
-  return new ChildStdioTransport({ command: process.execPath, args: ['-e', program], env: {}, inheritEnv: [] });
+  return new ChildStdioTransport({
+    command: process.execPath,
+    args: ['-e', program],
+    env: {},
+    inheritEnv: [],
+  });
 }
 
 function firstMessage(transport: ChildStdioTransport): Promise<JSONRPCMessage> {
   return new Promise((resolve) => {
     transport.onmessage = resolve;
   });
+}
+
+/** The `params.value` of a `report` notification. */
+function valueOf(message: JSONRPCMessage): unknown {
+  return (message as unknown as { params: { value: unknown } }).params.value;
 }
 
 const report = (expr: string) =>
@@ -31,7 +41,7 @@ describe('ChildStdioTransport', () => {
     });
     const message = firstMessage(transport);
     await transport.start();
-    const env = ((await message) as { params: { value: Record<string, string> } }).params.value;
+    const env = valueOf(await message) as Record<string, string>;
     await transport.close();
     assert.equal(env.GIVEN, 'given');
     assert.equal(env.TOOLMESH_TEST_PASSED, 'passed');
@@ -63,7 +73,7 @@ describe('ChildStdioTransport', () => {
     const transport = reporter(`const g = ${grandchild}; ${report('g.pid')}`);
     const message = firstMessage(transport);
     await transport.start();
-    const pid = ((await message) as { params: { value: number } }).params.value;
+    const pid = valueOf(await message) as number;
     const childPid = transport.pid;
     assert.ok(isRunning(pid));
     await transport.close();
@@ -73,7 +83,12 @@ describe('ChildStdioTransport', () => {
   });
 
   it('rejects start for a command that does not exist, and close is then a no-op', async () => {
-    const transport = new ChildStdioTransport({ command: 'toolmesh-no-such-command', args: [], env: {}, inheritEnv: [] });
+    const transport = new ChildStdioTransport({
+      command: 'toolmesh-no-such-command',
+      args: [],
+      env: {},
+      inheritEnv: [],
+    });
     await assert.rejects(transport.start(), { code: 'ENOENT' });
     await transport.close();
   });

@@ -240,3 +240,45 @@ export function yamlStdioServer(name: string, fixture: string, extra: string[] =
     ...extra.map((line) => `    ${line}`),
   ].join('\n');
 }
+
+/** An SDK client on `toolmesh serve --stdio`, spawned as a real child process. */
+export interface StdioHub {
+  client: Client;
+  transport: TappedStdioTransport;
+  /** Errors the client reported out of band (unexpected responses, invalid messages). */
+  errors: Error[];
+  /** Everything the hub wrote to stderr so far. */
+  stderr(): string;
+  /** The hub's own pid. */
+  pid: number;
+  /** Closes stdin and waits for the hub to exit. */
+  close(): Promise<void>;
+}
+
+export async function stdioHub(configFile: string, options: { cwd: string; env?: Record<string, string> }): Promise<StdioHub> {
+  const transport = new TappedStdioTransport({
+    command: nodeBin,
+    args: [CLI, 'serve', '--stdio', '--config', configFile],
+    cwd: options.cwd,
+    env: options.env,
+    stderr: 'pipe',
+  });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const client = new Client({ name: 'faults-test', version: '0.0.0' });
+  const errors: Error[] = [];
+  client.onerror = (error) => errors.push(error);
+  await client.connect(transport);
+  const pid = transport.pid;
+  assert.ok(pid, 'the hub has a pid once connected');
+  return {
+    client,
+    transport,
+    errors,
+    stderr: () => stderr,
+    pid,
+    close: () => client.close(),
+  };
+}
