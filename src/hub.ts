@@ -46,6 +46,7 @@ export class Hub extends EventEmitter<{ catalog: [ListKind[]]; server: [ServerSt
   #pendingKinds = new Set<ListKind>();
   #coalesceTimer: NodeJS.Timeout | undefined;
   #started = false;
+  readonly #reportedConflicts = new Set<string>();
   #whenStarted: Promise<void> | undefined;
 
   constructor(config: HubConfig, options: HubOptions = {}) {
@@ -125,6 +126,9 @@ export class Hub extends EventEmitter<{ catalog: [ListKind[]]; server: [ServerSt
     }));
     this.#catalog = buildCatalog(sources);
     for (const conflict of this.#catalog.conflicts) {
+      const key = `${conflict.kind}\0${conflict.name}\0${conflict.dropped}`;
+      if (this.#reportedConflicts.has(key)) continue; // say it once, not on every rebuild
+      this.#reportedConflicts.add(key);
       this.logger.warn(conflict, 'name collision: the first server in config order keeps the name');
     }
   }

@@ -206,8 +206,14 @@ export class Upstream extends EventEmitter<{ state: [UpstreamState]; lists: [Lis
         maxTotalTimeout: this.config.timeouts.callMs * 10,
       })) as Result;
     } catch (error) {
-      if (isConnectionLoss(error) && this.#transport === undefined) this.#onConnectionLost(client);
-      throw upstreamError(error, this.name);
+      if (!isConnectionLoss(error)) throw upstreamError(error, this.name);
+      if (this.#transport === undefined) this.#onConnectionLost(client); // HTTP: no process to watch
+      const how = this.#transport ? describeExit(this.#transport) : 'closed the connection';
+      throw new HubError('UPSTREAM_UNAVAILABLE', `server "${this.name}" ${how} during the request`, {
+        server: this.name,
+        retryable: true,
+        cause: error,
+      });
     }
   }
 

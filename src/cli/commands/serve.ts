@@ -60,10 +60,9 @@ function parsePort(value: string | undefined): number | undefined {
   return port;
 }
 
-/** Resolves on the first SIGINT or SIGTERM, so the hub can stop its servers before the process exits. */
+/** Resolves on the first SIGINT, SIGTERM or SIGHUP, so the hub stops its servers before the process exits. */
 function stopSignal(): Promise<void> {
   return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve());
   });
 }
