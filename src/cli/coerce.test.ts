@@ -20,6 +20,10 @@ describe('argumentsFromPairs', () => {
     assert.deepEqual(args, { a: 1.5, n: 3, on: true, tags: ['x'], text: '42', other: '7' });
   });
 
+  it('lets a repeated key override the earlier one', () => {
+    assert.deepEqual(argumentsFromPairs(['a=1', 'a=2'], schema), { a: 2 });
+  });
+
   it('keeps everything after the first = in the value', () => {
     assert.deepEqual(argumentsFromPairs(['text=a=b'], schema), { text: 'a=b' });
   });

@@ -17,9 +17,12 @@ export function argumentsFromPairs(pairs: readonly string[], inputSchema: unknow
     if (eq <= 0) throw new CliError(EXIT.USAGE, `expected key=value, got "${pair}"`);
     const key = pair.slice(0, eq);
     const raw = pair.slice(eq + 1);
+    // defineProperty, not assignment: `__proto__=x` must become a key, not change the prototype.
     Object.defineProperty(args, key, {
       value: coerce(key, raw, schema?.properties?.[key]),
       enumerable: true,
+      writable: true,
+      configurable: true, // a repeated key: the last one wins
     });
   }
   return args;

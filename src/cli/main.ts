@@ -50,11 +50,12 @@ async function main(argv: string[]): Promise<ExitCode> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  // One JSON line for scripts, then the readable message.
+  // The readable message, then one JSON line for scripts (`2>&1 | tail -1`).
   const code = error instanceof CliError ? error.exitCode : EXIT.FAILURE;
   const message = error instanceof CliError ? error.message : describeError(error);
   process.stderr.write(`toolmesh: ${message}\n`);
   if (!(error instanceof CliError)) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+  process.stderr.write(`${JSON.stringify({ error: { exitCode: code, message } })}\n`);
   process.exitCode = code;
 }
 // Stray handles (a server that ignores SIGTERM, a socket in TIME_WAIT) must not keep the CLI alive.

@@ -38,14 +38,13 @@ describe('demoConfig()', () => {
     assert.ok(existsSync(join(files.args[1] ?? '', 'welcome.md')));
   });
 
-  it('keeps the memory file out of the repository', () => {
+  it('keeps the memory file and the writable folder out of the repository', () => {
     const path = serverOf(config, 'memory').env.MEMORY_FILE_PATH ?? '';
     assert.equal(path, join(tmpdir(), 'toolmesh-demo-memory.jsonl'));
+    assert.equal(serverOf(config, 'files').args[1], join(tmpdir(), 'toolmesh-demo-files'));
   });
 
-  it('runs the echo fixture over stdio', {
-    skip: !existsSync(ECHO) && 'echo fixture not written yet',
-  }, () => {
+  it('runs the echo fixture over stdio', () => {
     assert.deepEqual(serverOf(config, 'echo').args, [ECHO, '--stdio']);
     assert.ok(statSync(ECHO).isFile());
   });

@@ -2,6 +2,7 @@
  * The built-in demo config, used when no config file exists: three stdio servers that ship with the
  * package, so `toolmesh` does something useful on first run without network or credentials.
  */
+import { cpSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -38,6 +39,16 @@ function server(name: string, args: string[], env: Record<string, string> = {}):
   };
 }
 
+/**
+ * The folder the `files` server may read and write: a copy of `examples/demo/files` in the temp dir, so
+ * a newcomer trying `write_file` never changes the package. Files already there are left as they are.
+ */
+function demoFolder(): string {
+  const folder = join(tmpdir(), 'toolmesh-demo-files');
+  cpSync(join(REPO, 'examples/demo/files'), folder, { recursive: true, force: false });
+  return folder;
+}
+
 /** The demo: `echo` (our test fixture), `memory` (knowledge graph) and `files` (a small sample folder). */
 export function demoConfig(): HubConfig {
   return {
@@ -47,7 +58,7 @@ export function demoConfig(): HubConfig {
       server('memory', [binOf('@modelcontextprotocol/server-memory')], {
         MEMORY_FILE_PATH: join(tmpdir(), 'toolmesh-demo-memory.jsonl'),
       }),
-      server('files', [binOf('@modelcontextprotocol/server-filesystem'), join(REPO, 'examples/demo/files')]),
+      server('files', [binOf('@modelcontextprotocol/server-filesystem'), demoFolder()]),
     ],
     listen: { ...DEFAULT_LISTEN },
     file: DEMO_FILE,

@@ -108,19 +108,21 @@ describe('client files, unchanged', () => {
     ]);
   });
 
-  it('Cursor: url entries are http, envFile is ignored with a warning', () => {
+  it('Cursor: url entries are http (sse for a /sse path), envFile is ignored with a warning', () => {
     const text = `{
   "mcpServers": {
-    "remote": { "url": "https://mcp.example.com/sse", "headers": { "Authorization": "Bearer \${env:TOKEN}" } },
+    "legacy": { "url": "https://old.example.com/sse?x=1" },
+    "remote": { "url": "https://mcp.example.com/mcp", "headers": { "Authorization": "Bearer \${env:TOKEN}" } },
     "local": { "command": "uvx", "args": ["mcp-server-fetch"], "envFile": ".env" }
   }
 }`;
     const config = parseConfig(text, '.cursor/mcp.json', { TOKEN: 't0k' });
     assert.equal(config.format, 'mcpServers');
     assert.equal(serverOf(config, 'remote').transport, 'http');
+    assert.equal(serverOf(config, 'legacy').transport, 'sse');
     assert.equal(serverOf(config, 'remote').headers.Authorization, 'Bearer t0k');
     assert.deepEqual(config.warnings, [
-      '.cursor/mcp.json:4 mcpServers.local: ignored envFile (VS Code and Cursor)',
+      '.cursor/mcp.json:5 mcpServers.local: ignored envFile (VS Code and Cursor)',
     ]);
   });
 

@@ -29,7 +29,7 @@ export function resolveTransport(
   if (!written && hasCommand && urlKey) {
     return void fatal([], 'has both command and url', 'keep one, or set type: stdio or type: http');
   }
-  const transport = written ?? (urlKey ? 'http' : hasCommand ? 'stdio' : undefined);
+  const transport = written ?? (urlKey ? inferRemote(entry[urlKey]) : hasCommand ? 'stdio' : undefined);
   if (!transport) {
     const fix = 'add command: <program> (local) or url: <https URL> (remote)';
     return void fatal([], 'has neither command nor url', fix);
@@ -43,4 +43,12 @@ export function resolveTransport(
   if (transport !== 'stdio' && hasCommand)
     fatal(['command'], `not used by ${transport} servers`, 'remove it, or set type: stdio');
   return transport;
+}
+
+/**
+ * A remote entry without a type is Streamable HTTP, except a URL whose path ends in `/sse`: Cursor and
+ * Claude Code files write legacy SSE servers that way, and those would not connect as Streamable HTTP.
+ */
+function inferRemote(url: unknown): TransportKind {
+  return typeof url === 'string' && /\/sse\/?$/.test(url.split(/[?#]/)[0] ?? '') ? 'sse' : 'http';
 }

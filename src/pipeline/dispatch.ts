@@ -1,5 +1,6 @@
 import type { Result } from '@modelcontextprotocol/client';
 import { type Catalog, resourceOwner } from '../catalog/catalog.ts';
+import { SEPARATOR } from '../catalog/naming.ts';
 import { HubError } from '../errors.ts';
 import type { Upstream } from '../upstream/upstream.ts';
 import type { CallFn, HubCall } from './call.ts';
@@ -17,7 +18,7 @@ export interface DispatchSource {
  */
 export function createDispatch(source: DispatchSource): CallFn {
   return async (call: HubCall): Promise<Result> => {
-    const { server, params } = resolve(source.catalog(), call);
+    const { server, params } = resolve(source, call);
     const upstream = source.upstream(server);
     if (!upstream)
       throw new HubError('UPSTREAM_UNAVAILABLE', `server "${server}" is not configured`, { server });
@@ -25,7 +26,8 @@ export function createDispatch(source: DispatchSource): CallFn {
   };
 }
 
-function resolve(catalog: Catalog, call: HubCall): { server: string; params: Record<string, unknown> } {
+function resolve(source: DispatchSource, call: HubCall): { server: string; params: Record<string, unknown> } {
+  const catalog = source.catalog();
   const { params } = call;
   if (call.method === 'resources/read') {
     const uri = String(params.uri ?? '');
@@ -37,6 +39,12 @@ function resolve(catalog: Catalog, call: HubCall): { server: string; params: Rec
   const isTool = call.method === 'tools/call';
   const entry = (isTool ? catalog.tools : catalog.prompts).get(name);
   if (!entry) {
+    // `<server>__name` of a server that never listed (failed, disabled): blame the server, not the caller.
+    // A server still starting is left to the caller, which may wait for start-up and try again.
+    const down = source.upstream(name.split(SEPARATOR)[0] ?? '');
+    if (down?.config.prefix && down.state !== 'ready' && down.state !== 'starting') {
+      return { server: down.name, params };
+    }
     const kind = isTool ? 'tool' : 'prompt';
     throw new HubError(isTool ? 'UNKNOWN_TOOL' : 'UNKNOWN_PROMPT', `unknown ${kind}: ${truncate(name)}`, {
       data: { name: truncate(name) },

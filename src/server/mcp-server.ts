@@ -1,5 +1,6 @@
 import { type Result, SERVER_INFO_META_KEY, Server, type ServerContext } from '@modelcontextprotocol/server';
 import { servedPrompts, servedTools } from '../catalog/catalog.ts';
+import { HubError } from '../errors.ts';
 import type { Hub } from '../hub.ts';
 import type { RoutedMethod } from '../pipeline/call.ts';
 import type { ListKind } from '../upstream/lists.ts';
@@ -11,11 +12,22 @@ import { toWireError } from './wire-errors.ts';
  * HTTP request; the SDK wants a fresh instance per serving unit) and tells the long-lived ones when the
  * catalog changed. All instances read the same hub, so every face serves the same catalog.
  */
+/** How long a list request waits for servers still starting before it is answered with what is there. */
+const LIST_WAIT_MS = 5_000;
+
+function isUnknownName(error: unknown): boolean {
+  return (
+    HubError.is(error) &&
+    (error.code === 'UNKNOWN_TOOL' || error.code === 'UNKNOWN_PROMPT' || error.code === 'UNKNOWN_RESOURCE')
+  );
+}
+
 export class McpFace {
   readonly #hub: Hub;
   /** Instances on a long-lived connection, which receive list-changed notifications. */
   readonly #live = new Set<Server>();
   #inflight = 0;
+  #announceOnStart = false;
   #idleWaiters: (() => void)[] = [];
 
   constructor(hub: Hub) {
@@ -45,10 +57,8 @@ export class McpFace {
 
   #register(server: Server): void {
     const hub = this.#hub;
-    // Lists wait for start-up to settle (bounded by each server's start-up timeout): a client that connects
-    // while servers start sees the whole catalog, not a partial one followed by list-changed.
     const catalog = async () => {
-      await hub.whenStarted();
+      await this.#settledOrPartial();
       return hub.catalog;
     };
     const tracked = <T>(work: () => Promise<T>): Promise<T> => this.#track(work);
@@ -77,6 +87,26 @@ export class McpFace {
     server.setRequestHandler('resources/read', (request, ctx) =>
       tracked(() => this.#route('resources/read', request.params, ctx)),
     );
+  }
+
+  /**
+   * Lists wait for start-up so a client connecting meanwhile sees the whole catalog, but at most
+   * `LIST_WAIT_MS`: one slow server must not hold every client. A list served before start-up settled is
+   * followed by list-changed notifications once it has.
+   */
+  async #settledOrPartial(): Promise<void> {
+    const hub = this.#hub;
+    if (hub.started) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), LIST_WAIT_MS);
+    });
+    const outcome = await Promise.race([hub.whenStarted(), timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout' && !this.#announceOnStart) {
+      this.#announceOnStart = true;
+      void hub.whenStarted().then(() => this.#notify(['tools', 'prompts', 'resources']));
+    }
   }
 
   /** Resolves once no request is being handled (used to answer everything before a stdio face closes). */
@@ -108,12 +138,17 @@ export class McpFace {
               .notify({ method: 'notifications/progress', params: { ...progress, progressToken } })
               .catch(() => {});
     try {
-      await this.#hub.whenStarted(); // a call racing start-up must not see "unknown tool"
-      const result: Result = await this.#hub.call({
+      const call = {
         method,
         params: params as Record<string, unknown>,
         signal: ctx.mcpReq.signal,
         onprogress,
+      };
+      const result = await this.#hub.call(call).catch(async (error: unknown) => {
+        // A name from a server still starting is not unknown yet: wait for start-up, then try once more.
+        if (!isUnknownName(error) || this.#hub.started) throw error;
+        await this.#hub.whenStarted();
+        return this.#hub.call(call);
       });
       return withoutPerHopMeta(result);
     } catch (error) {

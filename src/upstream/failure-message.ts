@@ -31,12 +31,36 @@ export function describeStartFailure(
     }
     return `start-up failed: ${describeError(error)}${lastLine ? `; last stderr line: ${lastLine}` : ''}`;
   }
-  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  const cause = socketErrorCode(error);
   if (cause === 'ECONNREFUSED')
     return `nothing is listening at ${safeUrl(server.url)} (is the server running?)`;
   if (cause === 'ENOTFOUND')
     return `host not found: ${safeUrl(server.url)} (check servers.${server.name}.url)`;
-  return `cannot connect to ${safeUrl(server.url)}: ${describeError(error)}`;
+  return `cannot connect to ${safeUrl(server.url)}: ${redactUrl(describeError(error), server.url)}`;
+}
+
+/**
+ * The socket error code (`ECONNREFUSED`, `ENOTFOUND`...) somewhere in the cause chain: fetch wraps it in a
+ * `TypeError`, and the SDK's version probe wraps that again.
+ */
+function socketErrorCode(error: unknown): unknown {
+  let cause = (error as { cause?: unknown } | undefined)?.cause;
+  for (let depth = 0; depth < 5 && cause; depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * `text` with the configured URL (as written and as normalised) replaced by its safe form: fetch quotes the
+ * whole URL in some errors, credentials and token query parameters included.
+ */
+export function redactUrl(text: string, url: string | undefined): string {
+  if (!url) return text;
+  const forms = [url, URL.parse(url)?.href].filter((form): form is string => !!form && form !== safeUrl(url));
+  return forms.reduce((out, form) => out.replaceAll(form, safeUrl(url)), text);
 }
 
 /** The URL without credentials or query string, which may carry tokens. */

@@ -22,7 +22,7 @@ function firstMessage(transport: ChildStdioTransport): Promise<JSONRPCMessage> {
 }
 
 /** The `params.value` of a `report` notification. */
-function valueOf(message: JSONRPCMessage): unknown {
+function reportedValue(message: JSONRPCMessage): unknown {
   return (message as unknown as { params: { value: unknown } }).params.value;
 }
 
@@ -41,7 +41,7 @@ describe('ChildStdioTransport', () => {
     });
     const message = firstMessage(transport);
     await transport.start();
-    const env = valueOf(await message) as Record<string, string>;
+    const env = reportedValue(await message) as Record<string, string>;
     await transport.close();
     assert.equal(env.GIVEN, 'given');
     assert.equal(env.TOOLMESH_TEST_PASSED, 'passed');
@@ -73,7 +73,7 @@ describe('ChildStdioTransport', () => {
     const transport = reporter(`const g = ${grandchild}; ${report('g.pid')}`);
     const message = firstMessage(transport);
     await transport.start();
-    const pid = valueOf(await message) as number;
+    const pid = reportedValue(await message) as number;
     const childPid = transport.pid;
     assert.ok(isRunning(pid));
     await transport.close();

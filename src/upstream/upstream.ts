@@ -12,7 +12,7 @@ import type { Logger } from '../observability/logger.ts';
 import { VERSION } from '../version.ts';
 import { createTransport } from './connect.ts';
 import { isConnectionLoss, isPermanentStartError, upstreamError } from './errors.ts';
-import { describeStartFailure } from './failure-message.ts';
+import { describeStartFailure, redactUrl } from './failure-message.ts';
 import { EMPTY_LISTS, fetchLists, type ListKind, refreshList, type UpstreamLists } from './lists.ts';
 import { PASSTHROUGH } from './passthrough.ts';
 import { RestartPolicy } from './restart-policy.ts';
@@ -95,10 +95,11 @@ export class Upstream extends EventEmitter<{ state: [UpstreamState]; lists: [Lis
       },
     );
     try {
-      const timeout = this.config.timeouts.startupMs;
+      // One deadline for the whole start: spawn, handshake and the first listing.
+      const deadline = AbortSignal.timeout(this.config.timeouts.startupMs);
       await this.#transport?.start();
-      await client.connect(transport, { timeout });
-      this.lists = await fetchLists(client, AbortSignal.timeout(timeout));
+      await client.connect(transport, { signal: deadline, timeout: this.config.timeouts.startupMs });
+      this.lists = await fetchLists(client, deadline);
     } catch (error) {
       await client.close().catch(() => {});
       if (this.state === 'stopped') return;
@@ -106,7 +107,7 @@ export class Upstream extends EventEmitter<{ state: [UpstreamState]; lists: [Lis
       if (error instanceof SdkError && error.code === SdkErrorCode.EraNegotiationFailed)
         this.#legacyOnly = true;
       const message = describeStartFailure(this.config, error, this.#transport);
-      this.#logger.warn({ err: describeError(error) }, 'start failed');
+      this.#logger.warn({ err: redactUrl(describeError(error), this.config.url) }, 'start failed');
       this.#retryOrFail(message, this.#policy.onStartFailure(isPermanentStartError(error)));
       return;
     }
@@ -132,8 +133,8 @@ export class Upstream extends EventEmitter<{ state: [UpstreamState]; lists: [Lis
     this.pid = undefined;
     const exit = this.#transport ? describeExit(this.#transport) : 'connection lost';
     this.#logger.warn({ exit }, 'connection lost');
-    this.lists = EMPTY_LISTS;
-    this.emit('lists', ['tools', 'prompts', 'resources']);
+    // The last known lists stay in the catalog: a call meanwhile gets UPSTREAM_UNAVAILABLE naming this
+    // server, rather than "unknown tool", and clients are not told the tools vanished for a brief restart.
     this.#retryOrFail(`server ${exit}`, this.#policy.onCrash());
   }
 
