@@ -28,7 +28,7 @@ export interface HubOptions {
   interceptors?: readonly Interceptor[];
 }
 
-/** Catalog changes are gathered for this long so a burst of list-changed notifications is one update. */
+/** Catalog changes are announced after this quiet period, so a burst of changes is one notification. */
 const COALESCE_MS = 25;
 
 /**
@@ -80,6 +80,10 @@ export class Hub extends EventEmitter<{ catalog: [ListKind[]]; server: [ServerSt
   start(): Promise<void> {
     this.#whenStarted ??= Promise.all([...this.#upstreams.values()].map((upstream) => upstream.start())).then(
       () => {
+        // Changes made during start-up are part of this first catalog: nobody needs telling about them.
+        clearTimeout(this.#coalesceTimer);
+        this.#coalesceTimer = undefined;
+        this.#pendingKinds.clear();
         this.#rebuild();
         this.#started = true;
       },
@@ -106,13 +110,15 @@ export class Hub extends EventEmitter<{ catalog: [ListKind[]]; server: [ServerSt
   }
 
   #listsChanged(kinds: ListKind[]): void {
+    // The catalog is rebuilt at once, so a call right after a server (re)connects finds its tools; only
+    // the notification to clients is coalesced, so a burst of changes is one list-changed per kind.
+    this.#rebuild();
     for (const kind of kinds) this.#pendingKinds.add(kind);
     if (this.#coalesceTimer) return;
     this.#coalesceTimer = setTimeout(() => {
       this.#coalesceTimer = undefined;
       const changed = [...this.#pendingKinds];
       this.#pendingKinds.clear();
-      this.#rebuild();
       // Before start-up settles nobody has been served a list yet, so there is nothing to announce.
       if (this.#started) this.emit('catalog', changed);
     }, COALESCE_MS);

@@ -15,7 +15,7 @@ import { isConnectionLoss, isPermanentStartError, upstreamError } from './errors
 import { describeStartFailure, redactUrl } from './failure-message.ts';
 import { EMPTY_LISTS, fetchLists, type ListKind, refreshList, type UpstreamLists } from './lists.ts';
 import { PASSTHROUGH } from './passthrough.ts';
-import { RestartPolicy } from './restart-policy.ts';
+import { DEFAULT_RESTART_POLICY, RestartPolicy } from './restart-policy.ts';
 import { ChildStdioTransport } from './stdio-transport.ts';
 
 export type UpstreamState = 'disabled' | 'starting' | 'ready' | 'restarting' | 'failed' | 'stopped';
@@ -39,7 +39,7 @@ export class Upstream extends EventEmitter<{ state: [UpstreamState]; lists: [Lis
   pid: number | undefined;
   protocolVersion: string | undefined;
   readonly #logger: Logger;
-  readonly #policy = new RestartPolicy();
+  readonly #policy: RestartPolicy;
   #client: Client | undefined;
   #transport: ChildStdioTransport | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
@@ -52,6 +52,13 @@ export class Upstream extends EventEmitter<{ state: [UpstreamState]; lists: [Lis
     super();
     this.config = config;
     this.#logger = logger.child({ server: config.name });
+    // A local command that cannot start will not start on the next try either; a remote server that is
+    // down when the hub boots (deploy order, a laptop waking up) usually comes up later: keep trying it.
+    const remote = config.transport !== 'stdio';
+    this.#policy = new RestartPolicy({
+      ...DEFAULT_RESTART_POLICY,
+      maxStartFailures: remote ? Number.POSITIVE_INFINITY : DEFAULT_RESTART_POLICY.maxStartFailures,
+    });
     this.state = config.enabled ? 'starting' : 'disabled';
     this.#firstSettle = new Promise((resolve) => {
       this.#settleFirst = resolve;
@@ -103,9 +110,11 @@ export class Upstream extends EventEmitter<{ state: [UpstreamState]; lists: [Lis
     } catch (error) {
       await client.close().catch(() => {});
       if (this.state === 'stopped') return;
-      // Some 2025-era servers exit on any request before `initialize`, such as the `server/discover` probe.
-      if (error instanceof SdkError && error.code === SdkErrorCode.EraNegotiationFailed)
-        this.#legacyOnly = true;
+      // Some 2025-era stdio servers exit on any request before `initialize`, such as the `server/discover`
+      // probe. (Over HTTP a legacy server answers the probe with an error and the SDK falls back itself.)
+      const probeKilledIt = error instanceof SdkError && error.code === SdkErrorCode.EraNegotiationFailed;
+      const exited = this.#transport !== undefined && this.#transport.exitCode !== null;
+      if (probeKilledIt && exited) this.#legacyOnly = true;
       const message = describeStartFailure(this.config, error, this.#transport);
       this.#logger.warn({ err: redactUrl(describeError(error), this.config.url) }, 'start failed');
       this.#retryOrFail(message, this.#policy.onStartFailure(isPermanentStartError(error)));
@@ -121,9 +130,9 @@ export class Upstream extends EventEmitter<{ state: [UpstreamState]; lists: [Lis
     client.onclose = () => this.#onConnectionLost(client);
     this.#policy.onReady();
     this.lastError = undefined;
+    this.emit('lists', ['tools', 'prompts', 'resources']); // into the catalog before anyone sees `ready`
     this.#setState('ready');
     this.#settleFirst();
-    this.emit('lists', ['tools', 'prompts', 'resources']);
     this.#logger.info({ tools: this.lists.tools.length, pid: this.pid }, 'ready');
   }
 

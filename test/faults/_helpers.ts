@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { StdioClientTransport, type StdioServerParameters } from '@modelcontextprotocol/client/stdio';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { Hub, ServerStatus } from '../../src/hub.ts';
 import { nodeBin } from '../fixtures/spawn.ts';
 
@@ -20,8 +20,8 @@ import { nodeBin } from '../fixtures/spawn.ts';
 export const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
 /**
- * Polls `probe` until it returns something other than `undefined`/`false`, or fails after `timeoutMs` with
- * `what` and the last value seen. Never a fixed sleep: returns as soon as the condition holds.
+ * Polls `probe` until it returns something other than `undefined`/`false` and returns that, or fails after
+ * `timeoutMs` naming `what` (and the probe's last error). Returns as soon as the condition holds.
  */
 export async function waitFor<T>(
   what: string,
@@ -73,7 +73,8 @@ export function isAlive(pid: number): boolean {
   }
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
   } catch {
     return true; // no procfs: trust kill(0)
   }
@@ -86,9 +87,17 @@ export function assertAllGone(pids: Iterable<number>, context: string): void {
 }
 
 /** Waits (with a deadline) until none of `pids` is alive. */
-export async function waitAllGone(pids: Iterable<number>, context: string, timeoutMs = 10_000): Promise<void> {
+export async function waitAllGone(
+  pids: Iterable<number>,
+  context: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const list = [...new Set(pids)];
-  await waitFor(`${context}: pids ${list.join(', ')} to exit`, () => list.every((pid) => !isAlive(pid)), timeoutMs);
+  await waitFor(
+    `${context}: pids ${list.join(', ')} to exit`,
+    () => list.every((pid) => !isAlive(pid)),
+    timeoutMs,
+  );
 }
 
 /** A loopback TCP port that nothing listens on (bound once to get it, then released). */
@@ -152,10 +161,6 @@ export async function httpClient(url: string): Promise<{ client: Client; errors:
 export class TappedStdioTransport extends StdioClientTransport {
   stdout = '';
 
-  constructor(params: StdioServerParameters) {
-    super(params);
-  }
-
   override async start(): Promise<void> {
     await super.start();
     const child = (this as unknown as { _process?: ChildProcess })._process;
@@ -180,7 +185,11 @@ export class TappedStdioTransport extends StdioClientTransport {
 }
 
 /** A fresh temp directory, removed by `cleanup()`. */
-export async function tempDir(): Promise<{ dir: string; write(name: string, text: string): Promise<string>; cleanup(): Promise<void> }> {
+export async function tempDir(): Promise<{
+  dir: string;
+  write(name: string, text: string): Promise<string>;
+  cleanup(): Promise<void>;
+}> {
   const dir = await mkdtemp(join(tmpdir(), 'toolmesh-faults-'));
   return {
     dir,
@@ -227,7 +236,11 @@ export async function runCli(
     child.once('close', (c, s) => resolve([c, s])),
   );
   clearTimeout(timer);
-  assert.equal(signal, null, `toolmesh ${args.join(' ')} was killed after ${timeoutMs} ms; stderr: ${stderr}`);
+  assert.equal(
+    signal,
+    null,
+    `toolmesh ${args.join(' ')} was killed after ${timeoutMs} ms; stderr: ${stderr}`,
+  );
   return { code, signal, stdout, stderr };
 }
 
@@ -255,7 +268,10 @@ export interface StdioHub {
   close(): Promise<void>;
 }
 
-export async function stdioHub(configFile: string, options: { cwd: string; env?: Record<string, string> }): Promise<StdioHub> {
+export async function stdioHub(
+  configFile: string,
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<StdioHub> {
   const transport = new TappedStdioTransport({
     command: nodeBin,
     args: [CLI, 'serve', '--stdio', '--config', configFile],
@@ -281,4 +297,39 @@ export async function stdioHub(configFile: string, options: { cwd: string; env?:
     pid,
     close: () => client.close(),
   };
+}
+
+/** Pids whose parent is `pid` (read from /proc; empty where there is none). */
+export function childPids(pid: number): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  const children: number[] = [];
+  for (const entry of entries) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the parenthesised command name: state, ppid, ...
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) children.push(Number(entry));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return children;
+}
+
+/** SIGKILLs whichever of `pids` still runs, so a failed test leaves nothing behind. */
+export function killSurvivors(pids: Iterable<number>): void {
+  for (const pid of new Set(pids)) {
+    if (pid > 0 && isAlive(pid)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
 }

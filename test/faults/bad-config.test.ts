@@ -3,6 +3,7 @@
  * the field and the fix, and a hub that keeps serving the servers that are fine. A secret set in the
  * environment is referenced by every file, and no output of any run may contain it.
  */
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} is the config syntax under test
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ServerStatus } from '../../src/hub.ts';
@@ -50,21 +51,29 @@ describe('bad config files (real CLI)', () => {
   it('invalid YAML: exit 3, file:line, what is wrong and a fix; serve refuses it without writing stdout', async () => {
     await tmp.write(
       'broken.yaml',
-      `servers:\n${yamlStdioServer('echo', fixturePath('echo'), ['env:', `  ${secretEnv}`])}\n    args: [a, b\n`,
+      `servers:\n  echo:\n    command: node\n    env:\n      ${secretEnv}\n    args: [a, b\n`,
     );
-    const run = await toolmesh('validate', '--config', 'broken.yaml');
+    const [run, json, serve] = await Promise.all([
+      toolmesh('validate', '--config', 'broken.yaml'),
+      toolmesh('validate', '--json', '--config', 'broken.yaml'),
+      toolmesh('serve', '--stdio', '--config', 'broken.yaml'),
+    ]);
     assert.equal(run.code, EXIT_CONFIG, run.stderr);
     assert.match(run.stderr, /broken\.yaml:\d+(:\d+)?: invalid YAML: .+\. Fix: \S+/);
     assert.equal(run.stdout, '');
+    // The last stderr line is the same error as JSON, for scripts.
+    const last = JSON.parse(run.stderr.trimEnd().split('\n').at(-1) ?? '') as {
+      error: { exitCode: number; message: string };
+    };
+    assert.equal(last.error.exitCode, EXIT_CONFIG);
+    assert.match(last.error.message, /broken\.yaml:\d+.*invalid YAML.*Fix:/);
 
-    const json = await toolmesh('validate', '--json', '--config', 'broken.yaml');
     assert.equal(json.code, EXIT_CONFIG);
     const report = JSON.parse(json.stdout) as { valid: boolean; file: string; error: string };
     assert.equal(report.valid, false);
     assert.match(report.error, /broken\.yaml:\d+.*invalid YAML.*Fix:/);
 
     // The stdio face must not start on a broken file, and must not put the error on stdout (the MCP channel).
-    const serve = await toolmesh('serve', '--stdio', '--config', 'broken.yaml');
     assert.equal(serve.code, EXIT_CONFIG, serve.stderr);
     assert.equal(serve.stdout, '');
     assert.match(serve.stderr, /broken\.yaml:\d+.*invalid YAML.*Fix:/);
@@ -85,11 +94,15 @@ describe('bad config files (real CLI)', () => {
       'typo.yaml',
       `servers:\n  echo:\n    comand: node\n    env:\n      ${secretEnv}\n${yamlStdioServer('ok', fixturePath('echo'))}\n`,
     );
-    const run = await toolmesh('validate', '--config', 'typo.yaml');
+    const [run, servers] = await Promise.all([
+      toolmesh('validate', '--config', 'typo.yaml'),
+      toolmesh('servers', '--config', 'typo.yaml'),
+    ]);
     assert.equal(run.code, EXIT_CONFIG, run.stderr);
-    assert.match(run.stderr, /typo\.yaml:3:\d+ servers\.echo\.comand: unknown field\. Fix: did you mean "command"\?/);
-
-    const servers = await toolmesh('servers', '--config', 'typo.yaml');
+    assert.match(
+      run.stderr,
+      /typo\.yaml:3:\d+ servers\.echo\.comand: unknown field\. Fix: did you mean "command"\?/,
+    );
     assert.equal(servers.code, EXIT_CONFIG, 'a file with a mistake in it starts nothing');
     assert.match(servers.stderr, /servers\.echo\.comand/);
   });
@@ -104,7 +117,10 @@ describe('bad config files (real CLI)', () => {
     await tmp.write('unset.yaml', yaml);
     const tokenLine = yaml.split('\n').findIndex((line) => line.includes('NOT_SET_XYZ')) + 1;
 
-    const run = await toolmesh('validate', '--config', 'unset.yaml');
+    const [run, servers] = await Promise.all([
+      toolmesh('validate', '--config', 'unset.yaml'),
+      toolmesh('servers', '--json', '--verbose', '--config', 'unset.yaml'),
+    ]);
     assert.equal(run.code, EXIT_CONFIG, run.stderr);
     assert.ok(
       run.stderr.includes(
@@ -113,11 +129,13 @@ describe('bad config files (real CLI)', () => {
       run.stderr,
     );
 
-    const servers = await toolmesh('servers', '--json', '--verbose', '--config', 'unset.yaml');
     assert.equal(servers.code, EXIT_UNAVAILABLE, servers.stderr);
     const [needsvar, echo] = JSON.parse(servers.stdout) as ServerStatus[];
     assert.equal(needsvar?.state, 'failed');
-    assert.match(needsvar?.lastError ?? '', /unset variable NOT_SET_XYZ in unset\.yaml:\d+ \(servers\.needsvar\.env\.TOKEN\)/);
+    assert.match(
+      needsvar?.lastError ?? '',
+      /unset variable NOT_SET_XYZ in unset\.yaml:\d+ \(servers\.needsvar\.env\.TOKEN\)/,
+    );
     assert.equal(needsvar?.restarts, 0);
     assert.equal(echo?.state, 'ready', JSON.stringify(echo));
     assert.equal(echo?.tools, 4);
@@ -138,7 +156,7 @@ describe('bad config files (real CLI)', () => {
       outputs.push(hub.stderr(), hub.transport.stdout);
     }
     assert.deepEqual(hub.transport.nonJsonRpcLines(), []);
-    await waitAllGone([hub.pid, upstreamPid], 'after the stdio hub closed');
+    await waitAllGone([hub.pid, upstreamPid ?? hub.pid], 'after the stdio hub closed');
   });
 
   it('command not found: that server is failed with an actionable message, once; the other is ready', async () => {
@@ -155,12 +173,14 @@ describe('bad config files (real CLI)', () => {
         '',
       ].join('\n'),
     );
-    // Nothing is started by validate, so the file itself is fine.
-    const validate = await toolmesh('validate', '--config', 'nocmd.yaml');
-    assert.equal(validate.code, 0, validate.stderr);
-
     const started = Date.now();
-    const run = await toolmesh('servers', '--json', '--verbose', '--config', 'nocmd.yaml');
+    const [validate, run, table] = await Promise.all([
+      toolmesh('validate', '--config', 'nocmd.yaml'),
+      toolmesh('servers', '--json', '--verbose', '--config', 'nocmd.yaml'),
+      toolmesh('servers', '--config', 'nocmd.yaml'),
+    ]);
+    // Nothing is started by validate, so the file itself is fine.
+    assert.equal(validate.code, 0, validate.stderr);
     assert.equal(run.code, EXIT_UNAVAILABLE, run.stderr);
     const [ghost, echo] = JSON.parse(run.stdout) as ServerStatus[];
     assert.equal(ghost?.state, 'failed', JSON.stringify(ghost));
@@ -173,7 +193,6 @@ describe('bad config files (real CLI)', () => {
     assert.ok(Date.now() - started < 20_000, 'a missing command does not hold start-up until a timeout');
 
     // The table view shows the same reason.
-    const table = await toolmesh('servers', '--config', 'nocmd.yaml');
     assert.equal(table.code, EXIT_UNAVAILABLE);
     assert.match(table.stdout, /^ghost\s+failed\s+stdio\s.*command not found: toolmesh-no-such-command-xyz/m);
     assert.match(table.stdout, /^echo\s+ready\s+stdio\s+4\s/m);
@@ -198,8 +217,15 @@ describe('bad config files (real CLI)', () => {
     assert.equal(run.code, EXIT_UNAVAILABLE, run.stderr);
     const [remote, plain] = JSON.parse(run.stdout) as ServerStatus[];
     assert.ok(remote?.state === 'failed' || remote?.state === 'restarting', JSON.stringify(remote));
-    assert.match(remote?.lastError ?? '', new RegExp(`127\\.0\\.0\\.1:${port}/mcp`), 'the message still says where');
-    assert.match(plain?.lastError ?? '', new RegExp(`nothing is listening at http://127\\.0\\.0\\.1:${port}/mcp \\(`));
+    assert.match(
+      remote?.lastError ?? '',
+      new RegExp(`127\\.0\\.0\\.1:${port}/mcp`),
+      'the message still says where',
+    );
+    assert.match(
+      plain?.lastError ?? '',
+      new RegExp(`nothing is listening at http://127\\.0\\.0\\.1:${port}/mcp \\(`),
+    );
     // (toolmesh() already asserted that the secret is absent from stdout and stderr.)
   });
 });
