@@ -13,7 +13,13 @@ import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@mod
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { stringify } from 'yaml';
 import { createTestHub, type TestHub, type TestServer } from '../src/testing/test-hub.ts';
-import { fixturePath, type HttpFixture, nodeBin, startHttpFixture } from './fixtures/spawn.ts';
+import {
+  fixturePath,
+  type HttpFixture,
+  nodeBin,
+  startHttpFixture,
+  startSseEverything,
+} from './fixtures/spawn.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
@@ -48,6 +54,11 @@ async function callOneOfEach(client: Client, folder: string): Promise<void> {
     arguments: { path: folder },
   })) as CallToolResult;
   assert.match(text(files), /hello\.txt/);
+  const sse = (await client.callTool({
+    name: 'legacy__echo',
+    arguments: { message: 'over sse' },
+  })) as CallToolResult;
+  assert.match(text(sse), /over sse/);
   const everything = (await client.callTool({
     name: 'everything__echo',
     arguments: { message: 'ping' },
@@ -55,9 +66,10 @@ async function callOneOfEach(client: Client, folder: string): Promise<void> {
   assert.match(text(everything), /ping/);
 }
 
-describe('the hub with five real upstreams', () => {
+describe('the hub with six real upstreams over stdio, Streamable HTTP and SSE', () => {
   let folder: string;
   let remote: HttpFixture;
+  let sse: { url: string; stop(): Promise<void> };
   let servers: TestServer[];
   let testHub: TestHub;
 
@@ -65,6 +77,7 @@ describe('the hub with five real upstreams', () => {
     folder = mkdtempSync(join(tmpdir(), 'toolmesh-faces-'));
     writeFileSync(join(folder, 'hello.txt'), 'hello');
     remote = await startHttpFixture('echo', ['--name', 'remote-echo']);
+    sse = await startSseEverything();
     servers = [
       { name: 'echo', command: nodeBin, args: [fixturePath('echo'), '--stdio'] },
       { name: 'remote', transport: 'http', url: remote.url },
@@ -84,6 +97,7 @@ describe('the hub with five real upstreams', () => {
         command: nodeBin,
         args: [packageBin('@modelcontextprotocol/server-everything'), 'stdio'],
       },
+      { name: 'legacy', transport: 'sse', url: sse.url },
     ];
     testHub = await createTestHub(servers, { http: true });
   });
@@ -91,6 +105,7 @@ describe('the hub with five real upstreams', () => {
   after(async () => {
     await testHub?.close();
     await remote?.stop();
+    await sse?.stop();
     rmSync(folder, { recursive: true, force: true });
   });
 
@@ -102,6 +117,7 @@ describe('the hub with five real upstreams', () => {
       'memory:ready',
       'files:ready',
       'everything:ready',
+      'legacy:ready',
     ]);
   });
 
@@ -112,7 +128,7 @@ describe('the hub with five real upstreams', () => {
       try {
         const { tools } = await client.listTools();
         const names = tools.map((tool) => tool.name);
-        for (const prefix of ['echo__', 'remote__', 'memory__', 'files__', 'everything__']) {
+        for (const prefix of ['echo__', 'remote__', 'memory__', 'files__', 'everything__', 'legacy__']) {
           assert.ok(
             names.some((name) => name.startsWith(prefix)),
             `no tool from ${prefix}`,
@@ -146,7 +162,9 @@ describe('the hub with five real upstreams', () => {
     const fileServers = Object.fromEntries(
       servers.map(({ name, ...rest }) => [
         name,
-        rest.url ? { url: rest.url } : { command: rest.command, args: rest.args, env: rest.env },
+        rest.url
+          ? { url: rest.url, type: rest.transport }
+          : { command: rest.command, args: rest.args, env: rest.env },
       ]),
     );
     writeFileSync(configFile, stringify({ servers: fileServers }));

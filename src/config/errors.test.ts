@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { formatIssue } from './config-error.ts';
 import { loadConfig, MAX_CONFIG_BYTES, parseConfig } from './load.ts';
 import { configErrorOf, configErrorOfAsync } from './test-helpers.ts';
@@ -82,6 +82,7 @@ describe('syntax errors', () => {
 
 describe('the file itself', () => {
   const dir = mkdtempSync(join(tmpdir(), 'toolmesh-errors-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('missing: fix says to create it or pass --config', async () => {
     const error = await configErrorOfAsync(() => loadConfig(join(dir, 'nope.yaml'), {}));

@@ -1,14 +1,22 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} is the config syntax under test
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { findConfigFile, loadConfig, parseConfig } from './load.ts';
 import { DEFAULT_LISTEN, DEFAULT_TIMEOUTS } from './model.ts';
 import { configErrorOf, serverOf } from './test-helpers.ts';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'toolmesh-config-'));
+const made: string[] = [];
+const tmp = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'toolmesh-config-'));
+  made.push(dir);
+  return dir;
+};
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('native toolmesh files', () => {
   it('reads YAML with defaults, inferred transports and source lines', () => {
