@@ -146,6 +146,17 @@ describe('toolmesh CLI', () => {
     assert.match(run.stderr, /UPSTREAM_ERROR \(server "flaky"\): flaky failure 1/);
   });
 
+  it('blames a server that failed to start, with exit code 4', async () => {
+    const file = join(dir, 'ghost.yaml');
+    writeFileSync(file, 'servers:\n  ghost:\n    command: toolmesh-no-such-command\n');
+    const run = await toolmesh(['call', 'ghost__anything', '--config', file]);
+    assert.equal(run.code, 4, run.stderr);
+    assert.match(
+      run.stderr,
+      /UPSTREAM_UNAVAILABLE \(server "ghost"\): .*command not found: toolmesh-no-such-command/,
+    );
+  });
+
   it('validate: a broken file exits 3 naming the file, the field and the fix', async () => {
     const broken = join(dir, 'broken.yaml');
     writeFileSync(broken, 'servers:\n  github:\n    comand: npx\n');

@@ -25,23 +25,25 @@ export async function run(argv: string[]): Promise<ExitCode> {
   try {
     await hub.start();
     const entry = hub.catalog.tools.get(name);
-    if (!entry) throw new CliError(EXIT.TOOL_ERROR, unknownToolMessage(name, hub));
     const args =
       values.args !== undefined
         ? parseJsonArgs(values.args)
-        : argumentsFromPairs(pairs, entry.definition.inputSchema);
-    const signal = AbortSignal.timeout(
-      config.servers.find((s) => s.name === entry.server)?.timeouts.callMs ?? 60_000,
-    );
+        : argumentsFromPairs(pairs, entry?.definition.inputSchema);
+    // The server's own timeouts apply (the hub's per-request timeout, reset by progress); Ctrl-C cancels.
+    const interrupted = new AbortController();
+    process.once('SIGINT', () => interrupted.abort());
     const result = (await hub.call({
       method: 'tools/call',
       params: { name, arguments: args },
-      signal,
+      signal: interrupted.signal,
     })) as CallToolResult;
     if (values.json) printJson(result);
     else process.stdout.write(renderResult(result));
     return result.isError ? EXIT.TOOL_ERROR : EXIT.OK;
   } catch (error) {
+    if (HubError.is(error) && error.code === 'UNKNOWN_TOOL') {
+      throw new CliError(EXIT.TOOL_ERROR, unknownToolMessage(name, hub));
+    }
     if (HubError.is(error)) {
       const unavailable = error.code === 'UPSTREAM_UNAVAILABLE' || error.code === 'UPSTREAM_TIMEOUT';
       const code = unavailable
