@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createTestHub, type TestHub } from '../src/testing/test-hub.ts';
 import { fixturePath, nodeBin } from './fixtures/spawn.ts';
@@ -42,6 +43,34 @@ describe('the HTTP face', () => {
   });
 
   after(() => testHub?.close());
+
+  it('closes a session idle for longer than sessionIdleMs; its client then gets 404', async () => {
+    const idle = await createTestHub([], { http: true, sessionIdleMs: 150 });
+    try {
+      const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+      const opened = await fetch(idle.http?.url ?? '', {
+        method: 'POST',
+        body: JSON.stringify(INITIALIZE),
+        headers,
+      });
+      const session = opened.headers.get('mcp-session-id') ?? '';
+      await opened.text();
+      assert.ok(session);
+      const ping = () =>
+        fetch(idle.http?.url ?? '', {
+          method: 'POST',
+          body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'ping' }),
+          headers: { ...headers, 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' },
+        });
+      const alive = await ping();
+      await alive.text();
+      assert.equal(alive.status, 200);
+      await sleep(500); // the behaviour under test is a timeout: let the session stay idle past 150 ms
+      assert.equal((await ping()).status, 404);
+    } finally {
+      await idle.close();
+    }
+  });
 
   it('answers /healthz and reports per-server states on /readyz', async () => {
     const base = url.replace(/\/mcp$/, '');
@@ -93,6 +122,11 @@ describe('the HTTP face', () => {
     assert.equal(unknown.status, 404);
     const none = await fetch(url, { method: 'POST', body: list, headers });
     assert.equal(none.status, 400);
+    const garbled = await fetch(url, { method: 'POST', body: '{not json', headers });
+    assert.equal(garbled.status, 400);
+    assert.equal(((await garbled.json()) as { error: { code: number } }).error.code, -32700);
+    const put = await fetch(url, { method: 'PUT', body: '{}', headers });
+    assert.equal(put.status, 405);
   });
 
   for (const mode of ['legacy', 'auto'] as const) {

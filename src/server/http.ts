@@ -19,6 +19,8 @@ export interface HttpOptions {
   host: string;
   /** 0 picks a free port; the chosen one is in the returned handle. */
   port: number;
+  /** Close a 2025-era session after this long without a request (default 30 min). */
+  sessionIdleMs?: number;
 }
 
 export interface HttpHandle {
@@ -33,7 +35,7 @@ export interface HttpHandle {
  */
 export async function serveHttp(hub: Hub, options: HttpOptions): Promise<HttpHandle> {
   const face = new McpFace(hub);
-  const legacy = new LegacySessions(face);
+  const legacy = new LegacySessions(face, options.sessionIdleMs);
   // Modern (2026-07-28) requests are stateless: a fresh instance per request, notified through the handler.
   const modern = createMcpHandler(() => face.create(false), {
     legacy: 'reject',

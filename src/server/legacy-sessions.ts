@@ -2,37 +2,59 @@ import { randomUUID } from 'node:crypto';
 import { isInitializeRequest, WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
 import type { McpFace } from './mcp-server.ts';
 
+/** A session with no request for this long is closed; its client gets 404 and initialises again. */
+export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
+
+interface Session {
+  transport: WebStandardStreamableHTTPServerTransport;
+  lastSeen: number;
+}
+
 /**
  * 2025-era Streamable HTTP: one transport and one server instance per `Mcp-Session-Id`, minted by the hub on
- * `initialize` and dropped on DELETE or close. A session keeps its instance so list-changed notifications
+ * `initialize` and dropped on DELETE, close, or after `idleMs` without a request (so clients that vanish
+ * without DELETE do not hold memory forever). A session keeps its instance so list-changed notifications
  * reach the client on its GET stream.
  */
 export class LegacySessions {
   readonly #face: McpFace;
-  readonly #sessions = new Map<string, WebStandardStreamableHTTPServerTransport>();
+  readonly #sessions = new Map<string, Session>();
+  readonly #idleMs: number;
+  readonly #sweeper: NodeJS.Timeout;
 
-  constructor(face: McpFace) {
+  constructor(face: McpFace, idleMs = DEFAULT_SESSION_IDLE_MS) {
     this.#face = face;
-  }
-
-  get size(): number {
-    return this.#sessions.size;
+    this.#idleMs = idleMs;
+    this.#sweeper = setInterval(() => this.#closeIdle(), Math.min(60_000, Math.max(10, idleMs / 2))).unref();
   }
 
   async handle(request: Request): Promise<Response> {
     const sessionId = request.headers.get('mcp-session-id');
     if (sessionId !== null) {
-      const transport = this.#sessions.get(sessionId);
+      const session = this.#sessions.get(sessionId);
       // 404 tells the client to initialise again (the spec's answer for an unknown or expired session).
-      return transport ? transport.handleRequest(request) : rpcError(404, -32001, 'Session not found');
+      if (!session) return rpcError(404, -32001, 'Session not found');
+      session.lastSeen = Date.now();
+      return session.transport.handleRequest(request);
     }
-    const body = request.method === 'POST' ? await request.json().catch(() => undefined) : undefined;
+    if (request.method === 'GET' || request.method === 'DELETE') {
+      return rpcError(400, -32600, 'Bad Request: Mcp-Session-Id header required');
+    }
+    if (request.method !== 'POST') {
+      return new Response('Method Not Allowed', { status: 405, headers: { allow: 'GET, POST, DELETE' } });
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(await request.text());
+    } catch {
+      return rpcError(400, -32700, 'Parse error: the body is not valid JSON');
+    }
     if (!isInitializeRequest(body)) {
       return rpcError(400, -32600, 'Bad Request: send initialize first, or the Mcp-Session-Id header');
     }
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
-      onsessioninitialized: (id) => void this.#sessions.set(id, transport),
+      onsessioninitialized: (id) => void this.#sessions.set(id, { transport, lastSeen: Date.now() }),
     });
     // Set before connect(): the SDK chains an onclose that exists already.
     transport.onclose = () => {
@@ -42,8 +64,17 @@ export class LegacySessions {
     return transport.handleRequest(request, { parsedBody: body });
   }
 
+  #closeIdle(): void {
+    const cutoff = Date.now() - this.#idleMs;
+    for (const { transport, lastSeen } of this.#sessions.values()) {
+      if (lastSeen < cutoff) void transport.close().catch(() => {}); // onclose removes it from the map
+    }
+  }
+
   async closeAll(): Promise<void> {
-    await Promise.all([...this.#sessions.values()].map((transport) => transport.close().catch(() => {})));
+    clearInterval(this.#sweeper);
+    const sessions = [...this.#sessions.values()];
+    await Promise.all(sessions.map(({ transport }) => transport.close().catch(() => {})));
     this.#sessions.clear();
   }
 }

@@ -36,7 +36,7 @@ export function testServerConfig(server: TestServer): ServerConfig {
  */
 export async function createTestHub(
   servers: TestServer[],
-  options: { http?: boolean } = {},
+  options: { http?: boolean; sessionIdleMs?: number } = {},
 ): Promise<TestHub> {
   const config: HubConfig = {
     servers: servers.map(testServerConfig),
@@ -47,7 +47,9 @@ export async function createTestHub(
   };
   const level = (process.env.TOOLMESH_LOG_LEVEL as LogLevel | undefined) ?? 'silent';
   const hub = new Hub(config, { logger: createLogger(level) });
-  const http = options.http ? await serveHttp(hub, { host: '127.0.0.1', port: 0 }) : undefined;
+  const http = options.http
+    ? await serveHttp(hub, { host: '127.0.0.1', port: 0, sessionIdleMs: options.sessionIdleMs })
+    : undefined;
   await hub.start();
   let closed: Promise<void> | undefined;
   return {
