@@ -130,13 +130,18 @@ export class McpFace {
   // biome-ignore lint/suspicious/noExplicitAny: each handler's result type differs; the upstream result passes through as it is
   async #route(method: RoutedMethod, params: object, ctx: ServerContext): Promise<any> {
     const progressToken = ctx.mcpReq._meta?.progressToken;
+    // Progress is sent in order, and the result only after the last progress went out: the client drops
+    // progress that arrives after the response.
+    let progressSent: Promise<void> = Promise.resolve();
     const onprogress =
       progressToken === undefined
         ? undefined
-        : (progress: { progress: number; total?: number; message?: string }) =>
-            void ctx.mcpReq
-              .notify({ method: 'notifications/progress', params: { ...progress, progressToken } })
+        : (progress: { progress: number; total?: number; message?: string }) => {
+            const params = { ...progress, progressToken };
+            progressSent = progressSent
+              .then(() => ctx.mcpReq.notify({ method: 'notifications/progress', params }))
               .catch(() => {});
+          };
     try {
       const call = {
         method,
@@ -150,6 +155,7 @@ export class McpFace {
         await this.#hub.whenStarted();
         return this.#hub.call(call);
       });
+      await progressSent;
       return withoutPerHopMeta(result);
     } catch (error) {
       throw toWireError(error);

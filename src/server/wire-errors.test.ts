@@ -24,12 +24,12 @@ describe('toWireError', () => {
     const wire = toWireError(error);
     assert.equal(wire.code, -32603);
     assert.equal(wire.message, 'flaky failure 3');
-    assert.deepEqual(wire.data, {
-      code: 'UPSTREAM_ERROR',
-      retryable: false,
-      server: 'flaky',
-      upstream: { detail: 1 },
-    });
+    assert.deepEqual(wire.data, { server: 'flaky', detail: 1 });
+    const bare = toWireError(
+      new HubError('UPSTREAM_ERROR', 'x', { server: 'flaky', data: { upstreamCode: -32000 } }),
+    );
+    assert.equal(bare.code, -32000);
+    assert.deepEqual(bare.data, { code: 'UPSTREAM_ERROR', retryable: false, server: 'flaky' });
   });
 
   it('hides the details of anything that is not a HubError', () => {

@@ -21,7 +21,7 @@ const WIRE_CODES: Record<ErrorCode, number> = {
 /**
  * The one place a local error becomes a wire error. `data.code` carries the hub's code, `data.server` the
  * upstream involved and `data.retryable` whether sending again may help. An upstream's own JSON-RPC error
- * keeps its code and message (its data is kept under `data.upstream`).
+ * keeps its code, message and data object (plus `server`); without a data object it gets the hub's fields.
  */
 export function toWireError(reason: unknown): ProtocolError {
   const error = HubError.is(reason) ? reason : new HubError('INTERNAL', 'internal error', { cause: reason });
@@ -29,8 +29,13 @@ export function toWireError(reason: unknown): ProtocolError {
   if (error.server !== undefined) data.server = error.server;
   if (error.code === 'UPSTREAM_ERROR') {
     const { upstreamCode, upstreamData } = error.data;
-    if (upstreamData !== undefined) data.upstream = upstreamData;
     const code = typeof upstreamCode === 'number' ? upstreamCode : WIRE_CODES.UPSTREAM_ERROR;
+    // The upstream's own data object passes through as it is (clients read fields such as
+    // `requiredCapabilities` at its top level); the hub only adds which server answered.
+    if (typeof upstreamData === 'object' && upstreamData !== null && !Array.isArray(upstreamData)) {
+      return new ProtocolError(code, error.message, { server: error.server, ...upstreamData });
+    }
+    if (upstreamData !== undefined) data.upstream = upstreamData;
     return new ProtocolError(code, error.message, data);
   }
   for (const [key, value] of Object.entries(error.data)) data[key] ??= value;
