@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isInitializeRequest, WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
+import { preferJson } from './json-response.ts';
 import type { McpFace } from './mcp-server.ts';
 
 /** A session with no request for this long is closed; its client gets 404 and initialises again. */
@@ -14,7 +15,8 @@ interface Session {
  * 2025-era Streamable HTTP: one transport and one server instance per `Mcp-Session-Id`, minted by the hub on
  * `initialize` and dropped on DELETE, close, or after `idleMs` without a request (so clients that vanish
  * without DELETE do not hold memory forever). A session keeps its instance so list-changed notifications
- * reach the client on its GET stream.
+ * reach the client on its GET stream. A POST whose stream would carry only its response is answered as
+ * JSON (`preferJson`).
  */
 export class LegacySessions {
   readonly #face: McpFace;
@@ -28,14 +30,16 @@ export class LegacySessions {
     this.#sweeper = setInterval(() => this.#closeIdle(), Math.min(60_000, Math.max(10, idleMs / 2))).unref();
   }
 
-  async handle(request: Request): Promise<Response> {
+  /** `parsedBody`: the POST body, when the caller read it already. */
+  async handle(request: Request, parsedBody?: unknown): Promise<Response> {
     const sessionId = request.headers.get('mcp-session-id');
     if (sessionId !== null) {
       const session = this.#sessions.get(sessionId);
       // 404 tells the client to initialise again (the spec's answer for an unknown or expired session).
       if (!session) return rpcError(404, -32001, 'Session not found');
       session.lastSeen = Date.now();
-      return session.transport.handleRequest(request);
+      const response = await session.transport.handleRequest(request, { parsedBody });
+      return request.method === 'POST' ? preferJson(response) : response;
     }
     if (request.method === 'GET' || request.method === 'DELETE') {
       return rpcError(400, -32600, 'Bad Request: Mcp-Session-Id header required');
@@ -43,9 +47,9 @@ export class LegacySessions {
     if (request.method !== 'POST') {
       return new Response('Method Not Allowed', { status: 405, headers: { allow: 'GET, POST, DELETE' } });
     }
-    let body: unknown;
+    let body = parsedBody;
     try {
-      body = JSON.parse(await request.text());
+      if (body === undefined) body = JSON.parse(await request.text());
     } catch {
       return rpcError(400, -32700, 'Parse error: the body is not valid JSON');
     }
@@ -61,7 +65,7 @@ export class LegacySessions {
       if (transport.sessionId) this.#sessions.delete(transport.sessionId);
     };
     await this.#face.create(true).connect(transport);
-    return transport.handleRequest(request, { parsedBody: body });
+    return preferJson(await transport.handleRequest(request, { parsedBody: body }));
   }
 
   #closeIdle(): void {

@@ -1,11 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import {
-  type JSONRPCMessage,
-  ReadBuffer,
-  serializeMessage,
-  type Transport,
-} from '@modelcontextprotocol/client';
+import { type JSONRPCMessage, serializeMessage, type Transport } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
+import { JsonLineReader } from './json-lines.ts';
 import { StderrBuffer } from './stderr-buffer.ts';
 
 /** What to spawn. The command runs without a shell, so shell syntax in it is never interpreted. */
@@ -26,8 +22,8 @@ const TERM_MS = 2_000;
  * MCP over a child's stdin/stdout, written here rather than using the SDK's `StdioClientTransport` because
  * the hub needs three things it lacks: the child leads its own process group so stopping it also stops
  * grandchildren (`npx`, `sh -c` wrappers), stderr is kept in a capped buffer for error messages, and the
- * version probe runs in place instead of on a second spawned sibling. Framing reuses the SDK's
- * `ReadBuffer`, which skips non-JSON lines (servers that print banners on stdout keep working).
+ * version probe runs in place instead of on a second spawned sibling. Framing (`JsonLineReader`) skips
+ * non-JSON lines like the SDK's `ReadBuffer` (servers that print banners on stdout keep working).
  */
 export class ChildStdioTransport implements Transport {
   onclose?: () => void;
@@ -35,7 +31,7 @@ export class ChildStdioTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
   readonly stderr = new StderrBuffer();
   readonly #params: StdioParams;
-  readonly #readBuffer = new ReadBuffer();
+  readonly #lines = new JsonLineReader();
   #child: ChildProcess | undefined;
   #exited: Promise<void> = Promise.resolve();
   #started: Promise<void> | undefined;
@@ -101,22 +97,15 @@ export class ChildStdioTransport implements Transport {
 
   #onStdout(chunk: Buffer): void {
     try {
-      this.#readBuffer.append(chunk);
+      this.#lines.push(
+        chunk,
+        (message) => this.onmessage?.(message),
+        // Valid JSON that is not JSON-RPC: that line is skipped.
+        (error) => this.onerror?.(error),
+      );
     } catch (error) {
       // A single line over the buffer cap: drop it and let the pending request time out or fail on close.
       this.onerror?.(error as Error);
-      return;
-    }
-    for (;;) {
-      let message: JSONRPCMessage | null;
-      try {
-        message = this.#readBuffer.readMessage();
-      } catch (error) {
-        this.onerror?.(error as Error); // valid JSON that is not JSON-RPC: skip that line
-        continue;
-      }
-      if (message === null) break;
-      this.onmessage?.(message);
     }
   }
 
