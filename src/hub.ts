@@ -1,6 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { buildCatalog, type Catalog, EMPTY_CATALOG } from './catalog/catalog.ts';
+import type {
+  LoggingLevel,
+  LoggingMessageNotificationParams,
+  ServerCapabilities,
+} from '@modelcontextprotocol/client';
+import { buildCatalog, type Catalog, EMPTY_CATALOG, resourceOwner } from './catalog/catalog.ts';
 import type { HubConfig, TransportKind } from './config/model.ts';
+import { HubError } from './errors.ts';
 import { type Logger, silentLogger } from './observability/logger.ts';
 import { type CallFn, compose, type Interceptor } from './pipeline/call.ts';
 import { createDispatch } from './pipeline/dispatch.ts';
@@ -28,6 +34,14 @@ export interface HubOptions {
   interceptors?: readonly Interceptor[];
 }
 
+/** The optional server features the hub serves when, and only when, an upstream has them. */
+export interface OptionalFeatures {
+  completions: boolean;
+  logging: boolean;
+  /** `resources/subscribe` (2025 era). */
+  subscribe: boolean;
+}
+
 /** Catalog changes are announced after this quiet period, so a burst of changes is one notification. */
 const COALESCE_MS = 25;
 
@@ -36,7 +50,14 @@ const COALESCE_MS = 25;
  * the pipeline. Serving faces (stdio, HTTP) and the CLI sit on top of it. Events: `catalog` (the kinds
  * that changed), `server` (an upstream changed state).
  */
-export class Hub extends EventEmitter<{ catalog: [ListKind[]]; server: [ServerStatus] }> {
+export class Hub extends EventEmitter<{
+  catalog: [ListKind[]];
+  server: [ServerStatus];
+  /** A log message from a server that no call in flight can be named for. */
+  log: [LoggingMessageNotificationParams];
+  /** A subscribed resource changed (its URI as listed). */
+  resourceUpdated: [string];
+}> {
   readonly config: HubConfig;
   readonly logger: Logger;
   /** Sends a routed call (`tools/call`, `prompts/get`, `resources/read`) through the pipeline. */
@@ -57,6 +78,8 @@ export class Hub extends EventEmitter<{ catalog: [ListKind[]]; server: [ServerSt
       const upstream = new Upstream(server, this.logger);
       upstream.on('lists', (kinds) => this.#listsChanged(kinds));
       upstream.on('state', () => this.emit('server', statusOf(upstream)));
+      upstream.on('log', (params) => this.emit('log', params));
+      upstream.on('resourceUpdated', (uri) => this.emit('resourceUpdated', uri));
       this.#upstreams.set(server.name, upstream);
     }
     const dispatch = createDispatch({
@@ -103,6 +126,40 @@ export class Hub extends EventEmitter<{ catalog: [ListKind[]]; server: [ServerSt
   async stop(): Promise<void> {
     clearTimeout(this.#coalesceTimer);
     await Promise.all([...this.#upstreams.values()].map((upstream) => upstream.stop()));
+  }
+
+  /** Which optional features at least one server has (declared at its last handshake). */
+  features(): OptionalFeatures {
+    const has = (test: (capabilities: ServerCapabilities) => unknown) =>
+      [...this.#upstreams.values()].some(
+        (upstream) => upstream.state !== 'disabled' && test(upstream.capabilities),
+      );
+    return {
+      completions: has((capabilities) => capabilities.completions),
+      logging: has((capabilities) => capabilities.logging),
+      subscribe: has((capabilities) => capabilities.resources?.subscribe),
+    };
+  }
+
+  /** Asks every server that logs for messages at `level` and above (the hub filters per client). */
+  setLogLevel(level: LoggingLevel): void {
+    for (const upstream of this.#upstreams.values()) upstream.setLogLevel(level);
+  }
+
+  /**
+   * Subscribes to (or, with `on: false`, unsubscribes from) updates of a resource at the server that owns
+   * it. Reference counting across clients is the caller's job.
+   * @throws HubError `UNKNOWN_RESOURCE`, or what the server answered.
+   */
+  async subscribe(uri: string, on: boolean): Promise<void> {
+    const owner = resourceOwner(this.#catalog, uri);
+    const upstream = owner === undefined ? undefined : this.#upstreams.get(owner);
+    if (!upstream) {
+      throw new HubError('UNKNOWN_RESOURCE', `no server offers resource ${uri.slice(0, 128)}`, {
+        data: { uri: uri.slice(0, 128) },
+      });
+    }
+    await upstream.subscribe(uri, on);
   }
 
   servers(): ServerStatus[] {

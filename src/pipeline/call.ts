@@ -1,7 +1,34 @@
-import type { ProgressCallback, Result } from '@modelcontextprotocol/client';
+import type {
+  ClientCapabilities,
+  LoggingLevel,
+  LoggingMessageNotificationParams,
+  ProgressCallback,
+  Result,
+} from '@modelcontextprotocol/client';
 
 /** The request methods the hub routes to one owning upstream. */
-export type RoutedMethod = 'tools/call' | 'prompts/get' | 'resources/read';
+export type RoutedMethod = 'tools/call' | 'prompts/get' | 'resources/read' | 'completion/complete';
+
+/** A request an upstream sends back to the client while serving a call: sampling, elicitation, roots. */
+export interface InputRequest {
+  readonly method: 'sampling/createMessage' | 'elicitation/create' | 'roots/list';
+  readonly params?: Record<string, unknown>;
+}
+
+/**
+ * The downstream client a call came from, as far as an upstream needs it: what the client can do, and how
+ * to reach it with what the upstream sends back while serving the call.
+ */
+export interface CallOrigin {
+  /** The capabilities the client declared (sent on to 2026-era upstreams with each request). */
+  readonly capabilities: ClientCapabilities;
+  /** The log level the client asked for with this request (2026 era), if any. */
+  readonly logLevel?: LoggingLevel;
+  /** Asks the client for input on behalf of this call; resolves with the client's answer. */
+  ask(request: InputRequest, signal: AbortSignal): Promise<Result>;
+  /** Delivers a log message the upstream sent while serving this call. */
+  log(params: LoggingMessageNotificationParams): void;
+}
 
 /**
  * One downstream request on its way to an upstream. Workflow steps and composite branches will build the
@@ -15,6 +42,8 @@ export interface HubCall {
   readonly signal: AbortSignal;
   /** Receives the upstream's progress notifications for this call. */
   readonly onprogress?: ProgressCallback;
+  /** The client the call came from; without one, the upstream's requests for input are refused. */
+  readonly origin?: CallOrigin;
 }
 
 /** Sends a call and resolves with the upstream's result as it is. Rejects with a `HubError`. */

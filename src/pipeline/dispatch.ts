@@ -22,18 +22,21 @@ export function createDispatch(source: DispatchSource): CallFn {
     const upstream = source.upstream(server);
     if (!upstream)
       throw new HubError('UPSTREAM_UNAVAILABLE', `server "${server}" is not configured`, { server });
-    return upstream.request(call.method, params, { signal: call.signal, onprogress: call.onprogress });
+    return upstream.request(call.method, params, {
+      signal: call.signal,
+      onprogress: call.onprogress,
+      origin: call.origin,
+    });
   };
 }
 
 function resolve(source: DispatchSource, call: HubCall): { server: string; params: Record<string, unknown> } {
   const catalog = source.catalog();
   const { params } = call;
+  if (call.method === 'completion/complete') return resolveCompletion(source, call);
   if (call.method === 'resources/read') {
     const uri = String(params.uri ?? '');
-    const server = resourceOwner(catalog, uri);
-    if (!server) throw new HubError('UNKNOWN_RESOURCE', `no server offers resource ${truncate(uri)}`);
-    return { server, params };
+    return { server: ownerOf(catalog, uri), params };
   }
   const name = String(params.name ?? '');
   const isTool = call.method === 'tools/call';
@@ -51,6 +54,34 @@ function resolve(source: DispatchSource, call: HubCall): { server: string; param
     });
   }
   return { server: entry.server, params: { ...params, name: entry.original } };
+}
+
+/**
+ * `completion/complete` goes to the server behind its reference: a prompt by its exposed name (put back to
+ * the server's own), a resource template by its URI template.
+ */
+function resolveCompletion(
+  source: DispatchSource,
+  call: HubCall,
+): { server: string; params: Record<string, unknown> } {
+  const ref = (call.params.ref ?? {}) as { type?: unknown; name?: unknown; uri?: unknown };
+  if (ref.type === 'ref/resource') {
+    const uri = String(ref.uri ?? '');
+    const template = source.catalog().templates.find((entry) => entry.definition.uriTemplate === uri);
+    return { server: template?.server ?? ownerOf(source.catalog(), uri), params: call.params };
+  }
+  const { server, params } = resolve(source, { ...call, method: 'prompts/get', params: ref });
+  return { server, params: { ...call.params, ref: params } };
+}
+
+function ownerOf(catalog: Catalog, uri: string): string {
+  const server = resourceOwner(catalog, uri);
+  if (!server) {
+    throw new HubError('UNKNOWN_RESOURCE', `no server offers resource ${truncate(uri)}`, {
+      data: { uri: truncate(uri) },
+    });
+  }
+  return server;
 }
 
 /** Echoed names and URIs are capped so a huge input never comes back in an error. */

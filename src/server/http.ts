@@ -46,6 +46,8 @@ export async function serveHttp(hub: Hub, options: HttpOptions): Promise<HttpHan
     if (kinds.includes('prompts')) modern.notify.promptsChanged();
     if (kinds.includes('resources')) modern.notify.resourcesChanged();
   });
+  // 2026-era clients following a resource through `subscriptions/listen` hear of updates the hub receives.
+  hub.on('resourceUpdated', (uri) => modern.notify.resourceUpdated(uri));
   const hostnames = [...localhostAllowedHostnames(), options.host];
   const origins = [...localhostAllowedOrigins(), options.host];
 

@@ -64,7 +64,7 @@ export class LegacySessions {
     transport.onclose = () => {
       if (transport.sessionId) this.#sessions.delete(transport.sessionId);
     };
-    await this.#face.create(true).connect(transport);
+    await (await this.#face.create(true)).connect(transport);
     return preferJson(await transport.handleRequest(request, { parsedBody: body }));
   }
 

@@ -1,11 +1,50 @@
-import { type Result, SERVER_INFO_META_KEY, Server, type ServerContext } from '@modelcontextprotocol/server';
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  type ClientCapabilities,
+  LOG_LEVEL_META_KEY,
+  type LoggingLevel,
+  type LoggingMessageNotificationParams,
+  type Result,
+  SERVER_INFO_META_KEY,
+  Server,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
 import { servedPrompts, servedTools } from '../catalog/catalog.ts';
 import { HubError } from '../errors.ts';
-import type { Hub } from '../hub.ts';
-import type { RoutedMethod } from '../pipeline/call.ts';
+import type { Hub, OptionalFeatures } from '../hub.ts';
+import type { HubCall, RoutedMethod } from '../pipeline/call.ts';
 import type { ListKind } from '../upstream/lists.ts';
 import { VERSION } from '../version.ts';
+import { type DownstreamLeg, InputBridge } from './input-bridge.ts';
 import { toWireError } from './wire-errors.ts';
+
+/** RFC 5424 severities as MCP names them, least severe first. */
+const LOG_LEVELS: readonly LoggingLevel[] = [
+  'debug',
+  'info',
+  'notice',
+  'warning',
+  'error',
+  'critical',
+  'alert',
+  'emergency',
+];
+
+/** What a 2026-era request's `_meta` envelope says about its client; `undefined` on a 2025-era connection. */
+function envelopeOf(
+  ctx: ServerContext,
+): { capabilities?: ClientCapabilities; logLevel?: LoggingLevel } | undefined {
+  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  if (!envelope) return undefined;
+  return {
+    capabilities: envelope[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined,
+    logLevel: envelope[LOG_LEVEL_META_KEY] as LoggingLevel | undefined,
+  };
+}
+
+function atOrAbove(level: LoggingLevel, threshold: LoggingLevel | undefined): boolean {
+  return threshold === undefined || LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(threshold);
+}
 
 /**
  * Builds the hub's downstream MCP server objects (one per stdio connection, legacy HTTP session or modern
@@ -26,67 +65,96 @@ export class McpFace {
   readonly #hub: Hub;
   /** Instances on a long-lived connection, which receive list-changed notifications. */
   readonly #live = new Set<Server>();
-  #inflight = 0;
+  readonly #bridge = new InputBridge();
+  /** The level each 2025-era connection set with `logging/setLevel`. */
+  readonly #levels = new WeakMap<Server, LoggingLevel>();
+  /** The resources each 2025-era connection subscribed to, and how many connections want each URI. */
+  readonly #subscriptions = new Map<Server, Set<string>>();
+  readonly #subscribers = new Map<string, number>();
   #announceOnStart = false;
-  #idleWaiters: (() => void)[] = [];
 
   constructor(hub: Hub) {
     this.#hub = hub;
     hub.on('catalog', (kinds) => this.#notify(kinds));
+    hub.on('log', (params) => this.#broadcastLog(params));
+    hub.on('resourceUpdated', (uri) => this.#resourceUpdated(uri));
   }
 
-  /** A new server instance wired to the hub. `live`: keep it to receive list-changed notifications. */
-  create(live: boolean): Server {
+  /**
+   * A new server instance wired to the hub. `live`: keep it to receive notifications. It declares only the
+   * optional features some upstream has, so it waits (boundedly, like lists) for the servers to start.
+   */
+  async create(live: boolean): Promise<Server> {
+    await this.#settledOrPartial();
+    const features = this.#hub.features();
     const server = new Server(
       { name: 'toolmesh', version: VERSION },
       {
         capabilities: {
           tools: { listChanged: true },
           prompts: { listChanged: true },
-          resources: { listChanged: true },
+          resources: { listChanged: true, ...(features.subscribe && { subscribe: true }) },
+          ...(features.completions && { completions: {} }),
+          ...(features.logging && { logging: {} }),
         },
       },
     );
-    this.#register(server);
+    this.#register(server, features);
     if (live) {
       this.#live.add(server);
-      server.onclose = () => this.#live.delete(server);
+      server.onclose = () => {
+        this.#live.delete(server);
+        this.#releaseSubscriptions(server);
+      };
     }
     return server;
   }
 
-  #register(server: Server): void {
+  #register(server: Server, features: OptionalFeatures): void {
     const hub = this.#hub;
     const catalog = async () => {
       await this.#settledOrPartial();
       return hub.catalog;
     };
-    const tracked = <T>(work: () => Promise<T>): Promise<T> => this.#track(work);
-    server.setRequestHandler('tools/list', () =>
-      tracked(async () => ({ tools: servedTools(await catalog()) })),
-    );
-    server.setRequestHandler('prompts/list', () =>
-      tracked(async () => ({ prompts: servedPrompts(await catalog()) })),
-    );
-    server.setRequestHandler('resources/list', () =>
-      tracked(async () => ({
-        resources: [...(await catalog()).resources.values()].map((entry) => entry.definition),
-      })),
-    );
-    server.setRequestHandler('resources/templates/list', () =>
-      tracked(async () => ({
-        resourceTemplates: (await catalog()).templates.map((entry) => entry.definition),
-      })),
-    );
+    server.setRequestHandler('tools/list', async () => ({ tools: servedTools(await catalog()) }));
+    server.setRequestHandler('prompts/list', async () => ({ prompts: servedPrompts(await catalog()) }));
+    server.setRequestHandler('resources/list', async () => ({
+      resources: [...(await catalog()).resources.values()].map((entry) => entry.definition),
+    }));
+    server.setRequestHandler('resources/templates/list', async () => ({
+      resourceTemplates: (await catalog()).templates.map((entry) => entry.definition),
+    }));
     server.setRequestHandler('tools/call', (request, ctx) =>
-      tracked(() => this.#route('tools/call', request.params, ctx)),
+      this.#route(server, 'tools/call', request.params, ctx),
     );
     server.setRequestHandler('prompts/get', (request, ctx) =>
-      tracked(() => this.#route('prompts/get', request.params, ctx)),
+      this.#route(server, 'prompts/get', request.params, ctx),
     );
     server.setRequestHandler('resources/read', (request, ctx) =>
-      tracked(() => this.#route('resources/read', request.params, ctx)),
+      this.#route(server, 'resources/read', request.params, ctx),
     );
+    if (features.completions) {
+      server.setRequestHandler('completion/complete', (request, ctx) =>
+        this.#route(server, 'completion/complete', request.params, ctx),
+      );
+    }
+    if (features.logging) {
+      // Replaces the SDK's own handler: the level is kept per connection here, and servers are asked for
+      // the lowest level any connection wants.
+      server.setRequestHandler('logging/setLevel', (request) => {
+        this.#levels.set(server, request.params.level);
+        this.#hub.setLogLevel(this.#lowestLevel());
+        return {};
+      });
+    }
+    if (features.subscribe) {
+      server.setRequestHandler('resources/subscribe', (request) =>
+        this.#subscribe(server, request.params.uri, true),
+      );
+      server.setRequestHandler('resources/unsubscribe', (request) =>
+        this.#subscribe(server, request.params.uri, false),
+      );
+    }
   }
 
   /**
@@ -109,56 +177,117 @@ export class McpFace {
     }
   }
 
-  /** Resolves once no request is being handled (used to answer everything before a stdio face closes). */
-  idle(): Promise<void> {
-    return this.#inflight === 0
-      ? Promise.resolve()
-      : new Promise((resolve) => this.#idleWaiters.push(resolve));
-  }
-
-  async #track<T>(work: () => Promise<T>): Promise<T> {
-    this.#inflight += 1;
-    try {
-      return await work();
-    } finally {
-      this.#inflight -= 1;
-      if (this.#inflight === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
-    }
-  }
-
-  /** Sends a routed request through the hub's pipeline, relaying progress to the caller's token. */
+  /**
+   * Sends a routed request through the hub's pipeline. Progress goes to the caller's token, and the
+   * upstream's requests for input go back to the caller through the input bridge. A retry carrying the
+   * hub's own `requestState` continues the call it names; any other `inputResponses` / `requestState` are
+   * an upstream's and go to it with the request.
+   */
   // biome-ignore lint/suspicious/noExplicitAny: each handler's result type differs; the upstream result passes through as it is
-  async #route(method: RoutedMethod, params: object, ctx: ServerContext): Promise<any> {
-    const progressToken = ctx.mcpReq._meta?.progressToken;
-    // Progress is sent in order, and the result only after the last progress went out: the client drops
-    // progress that arrives after the response.
-    let progressSent: Promise<void> = Promise.resolve();
-    const onprogress =
-      progressToken === undefined
-        ? undefined
-        : (progress: { progress: number; total?: number; message?: string }) => {
-            const params = { ...progress, progressToken };
-            progressSent = progressSent
-              .then(() => ctx.mcpReq.notify({ method: 'notifications/progress', params }))
-              .catch(() => {});
-          };
+  async #route(server: Server, method: RoutedMethod, params: object, ctx: ServerContext): Promise<any> {
+    const leg = this.#leg(server, ctx);
+    const requestState = ctx.mcpReq.requestState();
+    const inputResponses = ctx.mcpReq.inputResponses;
     try {
-      const call = {
-        method,
-        params: params as Record<string, unknown>,
-        signal: ctx.mcpReq.signal,
-        onprogress,
+      if (this.#bridge.owns(requestState)) {
+        return withoutPerHopMeta(await this.#bridge.resume(requestState, leg, inputResponses));
+      }
+      const forwarded: Record<string, unknown> = {
+        ...params,
+        ...(inputResponses !== undefined && { inputResponses }),
+        ...(requestState !== undefined && { requestState }),
       };
-      const result = await this.#hub.call(call).catch(async (error: unknown) => {
-        // A name from a server still starting is not unknown yet: wait for start-up, then try once more.
-        if (!isUnknownName(error) || this.#hub.started) throw error;
-        await this.#hub.whenStarted();
-        return this.#hub.call(call);
+      const result = await this.#bridge.start(leg, (bridged) => {
+        const call: HubCall = {
+          method,
+          params: forwarded,
+          signal: bridged.signal,
+          onprogress: bridged.onprogress,
+          origin: {
+            capabilities: envelopeOf(ctx)?.capabilities ?? server.getClientCapabilities() ?? {},
+            logLevel: envelopeOf(ctx)?.logLevel ?? this.#levels.get(server),
+            ask: bridged.ask,
+            log: bridged.log,
+          },
+        };
+        return this.#hub.call(call).catch(async (error: unknown) => {
+          // A name from a server still starting is not unknown yet: wait for start-up, then try once more.
+          if (!isUnknownName(error) || this.#hub.started) throw error;
+          await this.#hub.whenStarted();
+          return this.#hub.call(call);
+        });
       });
-      await progressSent;
       return withoutPerHopMeta(result);
     } catch (error) {
       throw toWireError(error);
+    }
+  }
+
+  /** Where the upstream's progress and log messages for one client request go. */
+  #leg(server: Server, ctx: ServerContext): DownstreamLeg {
+    const progressToken = ctx.mcpReq._meta?.progressToken;
+    const envelope = envelopeOf(ctx);
+    return {
+      signal: ctx.mcpReq.signal,
+      progress: (progress) =>
+        progressToken === undefined
+          ? Promise.resolve()
+          : ctx.mcpReq.notify({ method: 'notifications/progress', params: { ...progress, progressToken } }),
+      log: (params) => {
+        // A 2026-era request names its level (no level: no logs); a 2025-era connection set one, or gets all.
+        const threshold = envelope ? envelope.logLevel : this.#levels.get(server);
+        if (envelope && threshold === undefined) return;
+        if (!atOrAbove(params.level, threshold)) return;
+        ctx.mcpReq.notify({ method: 'notifications/message', params }).catch(() => {});
+      },
+    };
+  }
+
+  /** A log message no call can be named for goes to every connection whose level lets it through. */
+  #broadcastLog(params: LoggingMessageNotificationParams): void {
+    for (const server of this.#live) {
+      if (!server.getCapabilities().logging || !atOrAbove(params.level, this.#levels.get(server))) continue;
+      server.notification({ method: 'notifications/message', params }).catch(() => {});
+    }
+  }
+
+  #lowestLevel(): LoggingLevel {
+    let lowest: LoggingLevel = 'emergency';
+    for (const server of this.#live) {
+      const level = this.#levels.get(server);
+      if (level && LOG_LEVELS.indexOf(level) < LOG_LEVELS.indexOf(lowest)) lowest = level;
+    }
+    return lowest;
+  }
+
+  /** One upstream subscription per URI, however many connections want it; updates go to those that do. */
+  async #subscribe(server: Server, uri: string, on: boolean): Promise<Record<string, never>> {
+    const mine = this.#subscriptions.get(server) ?? new Set<string>();
+    if (mine.has(uri) === on) return {};
+    const count = (this.#subscribers.get(uri) ?? 0) + (on ? 1 : -1);
+    if ((on && count === 1) || (!on && count === 0)) {
+      await this.#hub.subscribe(uri, on).catch((error: unknown) => {
+        throw toWireError(error);
+      });
+    }
+    if (on) mine.add(uri);
+    else mine.delete(uri);
+    this.#subscriptions.set(server, mine);
+    if (count > 0) this.#subscribers.set(uri, count);
+    else this.#subscribers.delete(uri);
+    return {};
+  }
+
+  #releaseSubscriptions(server: Server): void {
+    for (const uri of this.#subscriptions.get(server) ?? []) {
+      this.#subscribe(server, uri, false).catch(() => {}); // the server may be gone too; nothing to tell
+    }
+    this.#subscriptions.delete(server);
+  }
+
+  #resourceUpdated(uri: string): void {
+    for (const [server, uris] of this.#subscriptions) {
+      if (uris.has(uri)) server.sendResourceUpdated({ uri }).catch(() => {});
     }
   }
 

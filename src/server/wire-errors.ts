@@ -24,6 +24,7 @@ const WIRE_CODES: Record<ErrorCode, number> = {
  * keeps its code, message and data object (plus `server`); without a data object it gets the hub's fields.
  */
 export function toWireError(reason: unknown): ProtocolError {
+  if (reason instanceof ProtocolError) return reason; // already in wire form
   const error = HubError.is(reason) ? reason : new HubError('INTERNAL', 'internal error', { cause: reason });
   const data: Record<string, unknown> = { code: error.code, retryable: error.retryable };
   if (error.server !== undefined) data.server = error.server;

@@ -1,4 +1,4 @@
-import { ProtocolError, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
+import { ProtocolError, SdkError, SdkErrorCode, SdkHttpError } from '@modelcontextprotocol/client';
 import { HubError, isAbortError } from '../errors.ts';
 
 /**
@@ -54,4 +54,12 @@ export function isConnectionLoss(reason: unknown): boolean {
 export function isPermanentStartError(reason: unknown): boolean {
   const code = (reason as { code?: unknown } | undefined)?.code;
   return code === 'ENOENT' || code === 'EACCES' || code === 'ENOTDIR' || code === 'ERR_INVALID_URL';
+}
+
+/**
+ * The server answered 404 to a request on its session: it restarted or dropped the session, and did not
+ * act on the request. The hub reconnects (a new session) and sends it again.
+ */
+export function isSessionLost(reason: unknown): boolean {
+  return reason instanceof SdkHttpError && reason.status === 404;
 }

@@ -32,6 +32,8 @@ export class ChildStdioTransport implements Transport {
   readonly stderr = new StderrBuffer();
   readonly #params: StdioParams;
   readonly #lines = new JsonLineReader();
+  readonly #queue: JSONRPCMessage[] = [];
+  #paused = false;
   #child: ChildProcess | undefined;
   #exited: Promise<void> = Promise.resolve();
   #started: Promise<void> | undefined;
@@ -99,7 +101,7 @@ export class ChildStdioTransport implements Transport {
     try {
       this.#lines.push(
         chunk,
-        (message) => this.onmessage?.(message),
+        (message) => this.#deliver(message),
         // Valid JSON that is not JSON-RPC: that line is skipped.
         (error) => this.onerror?.(error),
       );
@@ -108,6 +110,28 @@ export class ChildStdioTransport implements Transport {
       this.onerror?.(error as Error);
     }
   }
+
+  /**
+   * Hands messages to the client in order, but lets a notification's handler run before the next message:
+   * the SDK runs notification handlers a microtask later and responses at once, so progress followed by
+   * its response in one chunk would otherwise be dropped (the response ends the request first).
+   */
+  #deliver(message: JSONRPCMessage): void {
+    this.#queue.push(message);
+    if (!this.#paused) this.#flush();
+  }
+
+  readonly #flush = (): void => {
+    this.#paused = false;
+    for (let message = this.#queue.shift(); message; message = this.#queue.shift()) {
+      this.onmessage?.(message);
+      if ('method' in message && !('id' in message)) {
+        this.#paused = true;
+        setImmediate(this.#flush);
+        return;
+      }
+    }
+  };
 
   send(message: JSONRPCMessage): Promise<void> {
     return new Promise((resolve, reject) => {

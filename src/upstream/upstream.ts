@@ -1,17 +1,27 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import {
+  CLIENT_CAPABILITIES_META_KEY,
   Client,
+  LOG_LEVEL_META_KEY,
+  type LoggingLevel,
+  type LoggingMessageNotificationParams,
+  type McpSubscription,
   type ProgressCallback,
+  ProtocolError,
+  ProtocolErrorCode,
   type Result,
   SdkError,
   SdkErrorCode,
+  type ServerCapabilities,
 } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/model.ts';
 import { describeError, HubError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { CallOrigin, InputRequest } from '../pipeline/call.ts';
 import { VERSION } from '../version.ts';
 import { createTransport } from './connect.ts';
-import { isConnectionLoss, isPermanentStartError, upstreamError } from './errors.ts';
+import { isConnectionLoss, isPermanentStartError, isSessionLost, upstreamError } from './errors.ts';
 import { describeStartFailure, redactUrl } from './failure-message.ts';
 import { EMPTY_LISTS, fetchLists, type ListKind, refreshList, type UpstreamLists } from './lists.ts';
 import { PASSTHROUGH } from './passthrough.ts';
@@ -24,13 +34,38 @@ export interface UpstreamRequestOptions {
   signal?: AbortSignal;
   /** Called for each progress notification the upstream sends for this request. */
   onprogress?: ProgressCallback;
+  /** The downstream client the request is for: its capabilities, and where input requests and logs go. */
+  origin?: CallOrigin;
 }
+
+/** The first protocol revision without server-to-client requests (input arrives as `input_required`). */
+const MODERN_ERA = '2026-07-28';
+
+/**
+ * What the hub declares to every upstream. Connections are shared by all downstream clients, so the hub
+ * offers what a client may have, then passes each request for input to the client of the call that caused
+ * it, and refuses it when that client cannot serve it. (2026-era upstreams get each caller's own
+ * capabilities with every request instead.)
+ */
+const CLIENT_CAPABILITIES = { sampling: {}, elicitation: { form: {}, url: {} }, roots: {} };
+
+/** How long a call waits for a server that is restarting after having been ready (self-healing). */
+const READY_WAIT_MS = 10_000;
+
+/** Which caller a message from an upstream belongs to, when it arrives inside that caller's request. */
+const callerContext = new AsyncLocalStorage<CallOrigin>();
 
 /**
  * One configured upstream server: its connection, its listed tools/resources/prompts, and the supervisor
- * that restarts it with backoff. Events: `state` (new state), `lists` (kinds whose list changed).
+ * that restarts it with backoff. Events: `state` (new state), `lists` (kinds whose list changed), `log`
+ * (a log message no call can be named for), `resourceUpdated` (a subscribed resource changed).
  */
-export class Upstream extends EventEmitter<{ state: [UpstreamState]; lists: [ListKind[]] }> {
+export class Upstream extends EventEmitter<{
+  state: [UpstreamState];
+  lists: [ListKind[]];
+  log: [LoggingMessageNotificationParams];
+  resourceUpdated: [string];
+}> {
   readonly config: ServerConfig;
   state: UpstreamState;
   lists: UpstreamLists = EMPTY_LISTS;
@@ -38,6 +73,14 @@ export class Upstream extends EventEmitter<{ state: [UpstreamState]; lists: [Lis
   restarts = 0;
   pid: number | undefined;
   protocolVersion: string | undefined;
+  /** What the server declared at its last handshake (kept while it restarts). */
+  capabilities: ServerCapabilities = {};
+  /** Callers with a request in flight here, oldest first (attribution over stdio, see `#callerFor`). */
+  readonly #callers = new Map<CallOrigin, number>();
+  #everReady = false;
+  #logLevel: LoggingLevel | undefined;
+  readonly #subscriptions = new Set<string>();
+  #listening: McpSubscription | undefined;
   readonly #logger: Logger;
   readonly #policy: RestartPolicy;
   #client: Client | undefined;
@@ -92,7 +135,7 @@ export class Upstream extends EventEmitter<{ state: [UpstreamState]; lists: [Lis
     const client = new Client(
       { name: 'toolmesh', version: VERSION },
       {
-        capabilities: {},
+        capabilities: CLIENT_CAPABILITIES,
         versionNegotiation: { mode: this.#legacyOnly ? 'legacy' : 'auto' },
         listChanged: {
           tools: { autoRefresh: false, onChanged: () => this.#onListChanged('tools') },
@@ -101,6 +144,7 @@ export class Upstream extends EventEmitter<{ state: [UpstreamState]; lists: [Lis
         },
       },
     );
+    this.#relayFromUpstream(client);
     try {
       // One deadline for the whole start: spawn, handshake and the first listing.
       const deadline = AbortSignal.timeout(this.config.timeouts.startupMs);
@@ -127,18 +171,23 @@ export class Upstream extends EventEmitter<{ state: [UpstreamState]; lists: [Lis
     this.#client = client;
     this.pid = this.#transport?.pid;
     this.protocolVersion = client.getNegotiatedProtocolVersion();
+    this.capabilities = client.getServerCapabilities() ?? {};
+    this.#everReady = true;
     client.onclose = () => this.#onConnectionLost(client);
     this.#policy.onReady();
     this.lastError = undefined;
     this.emit('lists', ['tools', 'prompts', 'resources']); // into the catalog before anyone sees `ready`
     this.#setState('ready');
     this.#settleFirst();
+    this.#applyLogLevel();
+    this.#resubscribe();
     this.#logger.info({ tools: this.lists.tools.length, pid: this.pid }, 'ready');
   }
 
   #onConnectionLost(client: Client): void {
     if (this.#client !== client || this.state === 'stopped') return;
     this.#client = undefined;
+    this.#listening = undefined;
     this.pid = undefined;
     const exit = this.#transport ? describeExit(this.#transport) : 'connection lost';
     this.#logger.warn({ exit }, 'connection lost');
@@ -189,7 +238,10 @@ export class Upstream extends EventEmitter<{ state: [UpstreamState]; lists: [Lis
   }
 
   /**
-   * Sends one request to this server and returns its result unchanged.
+   * Sends one request to this server and returns its result unchanged (an `input_required` result too).
+   * A server that is restarting after having been ready is waited for (up to 10 s); a request the server
+   * cannot have seen (its session was gone, or nothing was listening) is sent again once it is back, and
+   * so is a request that is safe to repeat (everything but `tools/call`) when the connection broke under it.
    * @throws HubError `UPSTREAM_UNAVAILABLE` when the server is not ready or the connection fails,
    *   `UPSTREAM_TIMEOUT`, `UPSTREAM_ERROR` (the server's own JSON-RPC error), `CANCELLED`.
    */
@@ -198,33 +250,235 @@ export class Upstream extends EventEmitter<{ state: [UpstreamState]; lists: [Lis
     params: Record<string, unknown>,
     options: UpstreamRequestOptions = {},
   ): Promise<Result> {
-    const client = this.#client;
-    if (this.state !== 'ready' || !client) {
-      const why = this.lastError ? `: ${this.lastError}` : '';
-      throw new HubError('UPSTREAM_UNAVAILABLE', `server "${this.name}" is ${this.state}${why}`, {
-        server: this.name,
-        retryable: this.state === 'starting' || this.state === 'restarting',
-      });
-    }
     try {
-      return (await client.request({ method, params }, PASSTHROUGH, {
+      return await this.#send(await this.#readyClient(options.signal), method, params, options);
+    } catch (error) {
+      const retry = error instanceof LostConnection && (error.unseen || method !== 'tools/call');
+      if (!retry) throw error instanceof LostConnection ? error.hubError : error;
+      this.#logger.info({ method }, 'connection lost during a request: sending it again once reconnected');
+      try {
+        const client = await this.#readyClient(options.signal);
+        return await this.#send(client, method, params, options);
+      } catch (again) {
+        throw again instanceof LostConnection ? again.hubError : again;
+      }
+    }
+  }
+
+  /** The connected client, after waiting for a restart in progress; throws `UPSTREAM_UNAVAILABLE` otherwise. */
+  async #readyClient(signal: AbortSignal | undefined): Promise<Client> {
+    const healing = this.state === 'restarting' && this.#everReady;
+    if (healing) await this.#whenReady(READY_WAIT_MS, signal);
+    const client = this.#client;
+    if (this.state === 'ready' && client) return client;
+    const why = this.lastError ? `: ${this.lastError}` : '';
+    throw new HubError('UPSTREAM_UNAVAILABLE', `server "${this.name}" is ${this.state}${why}`, {
+      server: this.name,
+      retryable: this.state === 'starting' || this.state === 'restarting',
+    });
+  }
+
+  /** Resolves when the server is ready, or after `timeoutMs`, or when `signal` aborts (never rejects). */
+  #whenReady(timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+    if (this.state === 'ready') return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.off('state', onState);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const onState = (state: UpstreamState) => {
+        if (state !== 'restarting' && state !== 'starting') done();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.on('state', onState);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  async #send(
+    client: Client,
+    method: string,
+    params: Record<string, unknown>,
+    options: UpstreamRequestOptions,
+  ): Promise<Result> {
+    const { origin } = options;
+    const request = { method, params: this.#withCallerEnvelope(params, origin) };
+    const send = () =>
+      client.request(request, PASSTHROUGH, {
         signal: options.signal,
         timeout: this.config.timeouts.callMs,
         // Without an onprogress callback the SDK sends no progress token, and progress could never reset the timer.
         onprogress: options.onprogress ?? (() => {}),
         resetTimeoutOnProgress: true,
         maxTotalTimeout: this.config.timeouts.callMs * 10,
-      })) as Result;
+        // A 2026-era server asking for input is answered by the caller, not by the hub.
+        allowInputRequired: true,
+      }) as Promise<Result>;
+    if (origin) this.#callers.set(origin, (this.#callers.get(origin) ?? 0) + 1);
+    try {
+      return await (origin ? callerContext.run(origin, send) : send());
     } catch (error) {
-      if (!isConnectionLoss(error)) throw upstreamError(error, this.name);
+      const unseen = isSessionLost(error);
+      if (!unseen && !isConnectionLoss(error)) throw upstreamError(error, this.name);
       if (this.#transport === undefined) this.#onConnectionLost(client); // HTTP: no process to watch
       const how = this.#transport ? describeExit(this.#transport) : 'closed the connection';
-      throw new HubError('UPSTREAM_UNAVAILABLE', `server "${this.name}" ${how} during the request`, {
-        server: this.name,
-        retryable: true,
-        cause: error,
-      });
+      const hubError = new HubError(
+        'UPSTREAM_UNAVAILABLE',
+        `server "${this.name}" ${how} during the request`,
+        {
+          server: this.name,
+          retryable: true,
+          cause: error,
+        },
+      );
+      throw new LostConnection(hubError, unseen || isRefused(error));
+    } finally {
+      if (origin) {
+        const left = (this.#callers.get(origin) ?? 1) - 1;
+        if (left === 0) this.#callers.delete(origin);
+        else this.#callers.set(origin, left);
+      }
     }
+  }
+
+  /**
+   * A 2026-era server reads the client's capabilities and log level from each request's `_meta`; the
+   * caller's own go there (keys given in `_meta` win over the SDK's envelope), so the server asks only for
+   * input this caller can give. A 2025-era server got the hub's capabilities at the handshake instead.
+   */
+  #withCallerEnvelope(
+    params: Record<string, unknown>,
+    origin: CallOrigin | undefined,
+  ): Record<string, unknown> {
+    if (!origin || this.protocolVersion !== MODERN_ERA) return params;
+    const meta: Record<string, unknown> = {
+      ...(params._meta as Record<string, unknown> | undefined),
+      [CLIENT_CAPABILITIES_META_KEY]: origin.capabilities,
+    };
+    if (origin.logLevel) meta[LOG_LEVEL_META_KEY] = origin.logLevel;
+    return { ...params, _meta: meta };
+  }
+
+  /**
+   * Wires what a server sends besides responses: its requests for input (sampling, elicitation, roots) go
+   * to the caller they belong to, its log messages to that caller or, when none can be named, to everyone,
+   * and resource updates to the hub.
+   */
+  #relayFromUpstream(client: Client): void {
+    const ask = (request: InputRequest, signal: AbortSignal) => this.#askCaller(request, signal);
+    client.setRequestHandler('sampling/createMessage', (request, ctx) =>
+      ask({ method: 'sampling/createMessage', params: request.params }, ctx.mcpReq.signal),
+    );
+    client.setRequestHandler('elicitation/create', (request, ctx) =>
+      ask({ method: 'elicitation/create', params: request.params }, ctx.mcpReq.signal),
+    );
+    client.setRequestHandler('roots/list', (request, ctx) =>
+      ask({ method: 'roots/list', params: request.params }, ctx.mcpReq.signal),
+    );
+    client.setNotificationHandler('notifications/message', (notification) => {
+      const params = { ...notification.params, logger: this.#loggerName(notification.params.logger) };
+      const caller = this.#callerFor();
+      if (caller) caller.log(params);
+      else this.emit('log', params);
+    });
+    client.setNotificationHandler('notifications/resources/updated', (notification) => {
+      this.emit('resourceUpdated', notification.params.uri);
+    });
+  }
+
+  /** Log messages say which server they came from: `<server>` or `<server>/<logger>`. */
+  #loggerName(logger: string | undefined): string {
+    return logger ? `${this.name}/${logger}` : this.name;
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: the answer is the client's result, relayed as it is
+  async #askCaller(request: InputRequest, signal: AbortSignal): Promise<any> {
+    const needs = CAPABILITY_FOR[request.method];
+    const caller = this.#callerFor(needs);
+    if (!caller) {
+      throw new ProtocolError(
+        ProtocolErrorCode.MethodNotFound,
+        `no client is waiting on "${this.name}" to answer ${request.method} (the hub asks only the client of the call that needs it)`,
+      );
+    }
+    if (!(needs in caller.capabilities)) {
+      throw new ProtocolError(
+        ProtocolErrorCode.MethodNotFound,
+        `the client of this call did not declare the ${needs} capability, so it cannot answer ${request.method}`,
+      );
+    }
+    return caller.ask(request, signal);
+  }
+
+  /**
+   * The caller a message from this server belongs to. Over HTTP it arrives inside the request it belongs
+   * to. Over stdio nothing says which request caused it: with one caller in flight it is that one; with
+   * several, the oldest that can serve the request (`needs`), a guess that is logged.
+   */
+  #callerFor(needs?: keyof CallOrigin['capabilities']): CallOrigin | undefined {
+    const inContext = callerContext.getStore();
+    if (inContext) return inContext;
+    if (this.#callers.size <= 1) return this.#callers.keys().next().value;
+    if (!needs) return undefined;
+    const caller = [...this.#callers.keys()].find((candidate) => needs in candidate.capabilities);
+    this.#logger.debug(
+      { callers: this.#callers.size },
+      'request for input attributed to the oldest capable call',
+    );
+    return caller;
+  }
+
+  /**
+   * The lowest log level any client asked for. Sent to a 2025-era server that logs, now and after every
+   * reconnect; the hub filters per client. (2026-era servers get each caller's level with its request.)
+   */
+  setLogLevel(level: LoggingLevel): void {
+    this.#logLevel = level;
+    this.#applyLogLevel();
+  }
+
+  #applyLogLevel(): void {
+    const client = this.#client;
+    const level = this.#logLevel;
+    if (!client || !level || !this.capabilities.logging || this.protocolVersion === MODERN_ERA) return;
+    client
+      .setLoggingLevel(level)
+      .catch((error: unknown) => this.#logger.warn({ err: describeError(error) }, 'logging/setLevel failed'));
+  }
+
+  /**
+   * Subscribes to updates of `uri` (kept across reconnects); `false` unsubscribes. A 2025-era server gets
+   * `resources/subscribe`; a 2026-era one has no such method, so the hub keeps one `subscriptions/listen`
+   * stream to it naming every subscribed URI, replaced when the set changes.
+   */
+  async subscribe(uri: string, on: boolean): Promise<void> {
+    if (on) this.#subscriptions.add(uri);
+    else this.#subscriptions.delete(uri);
+    if (this.protocolVersion === MODERN_ERA) await this.#listen();
+    else await this.request(on ? 'resources/subscribe' : 'resources/unsubscribe', { uri });
+  }
+
+  async #listen(): Promise<void> {
+    const client = this.#client;
+    const previous = this.#listening;
+    this.#listening = undefined;
+    // The new stream opens before the old one closes: an update in between arrives twice, never not at all.
+    if (client && this.#subscriptions.size > 0) {
+      this.#listening = await client.listen({ resourceSubscriptions: [...this.#subscriptions] });
+    }
+    await previous?.close();
+  }
+
+  #resubscribe(): void {
+    const failed = (uri: string) => (error: unknown) =>
+      this.#logger.warn({ err: describeError(error), uri }, 'resubscribing after reconnect failed');
+    if (this.protocolVersion === MODERN_ERA) {
+      this.#listen().catch(failed([...this.#subscriptions].join(' ')));
+      return;
+    }
+    for (const uri of this.#subscriptions) this.request('resources/subscribe', { uri }).catch(failed(uri));
   }
 
   /** Stops the server (and its process group); no restart follows. */
@@ -237,6 +491,28 @@ export class Upstream extends EventEmitter<{ state: [UpstreamState]; lists: [Lis
     await client?.close().catch(() => {});
     await this.#transport?.close().catch(() => {});
   }
+}
+
+const CAPABILITY_FOR = {
+  'sampling/createMessage': 'sampling',
+  'elicitation/create': 'elicitation',
+  'roots/list': 'roots',
+} as const;
+
+/** A request lost with its connection; `unseen`: the server cannot have acted on it. */
+class LostConnection extends Error {
+  readonly hubError: HubError;
+  readonly unseen: boolean;
+  constructor(hubError: HubError, unseen: boolean) {
+    super(hubError.message);
+    this.hubError = hubError;
+    this.unseen = unseen;
+  }
+}
+
+/** fetch() found nothing listening: the request never left the hub. */
+function isRefused(reason: unknown): boolean {
+  return (reason as { cause?: { code?: unknown } } | undefined)?.cause?.code === 'ECONNREFUSED';
 }
 
 function describeExit(transport: ChildStdioTransport): string {
