@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { isInitializeRequest, WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
+import { memoryEventStore } from './event-store.ts';
 import { preferJson } from './json-response.ts';
 import type { McpFace } from './mcp-server.ts';
 
 /** A session with no request for this long is closed; its client gets 404 and initialises again. */
 export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
+
+/** The SSE `retry` hint: how soon a client whose stream broke should reconnect. */
+const RETRY_MS = 1_000;
 
 interface Session {
   transport: WebStandardStreamableHTTPServerTransport;
@@ -58,6 +62,10 @@ export class LegacySessions {
     }
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
+      // Resumability: streams start with a priming event and a `retry` hint, and a client that lost one
+      // reconnects with Last-Event-ID to get what it missed.
+      eventStore: memoryEventStore(),
+      retryInterval: RETRY_MS,
       onsessioninitialized: (id) => void this.#sessions.set(id, { transport, lastSeen: Date.now() }),
     });
     // Set before connect(): the SDK chains an onclose that exists already.
