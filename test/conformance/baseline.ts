@@ -61,11 +61,12 @@ export interface Tally {
   warnings: number;
 }
 
-const failing = (c: Check): boolean => c.status === 'FAILURE' || c.status === 'WARNING';
+/** The suite's rule: WARNING counts as failing; INFO and SKIPPED count as nothing. */
+export const failing = (c: Check): boolean => c.status === 'FAILURE' || c.status === 'WARNING';
 const severity = (s: string): number => (s === 'FAILURE' ? 3 : s === 'WARNING' ? 2 : s === 'SUCCESS' ? 1 : 0);
 
 /** Whether `entry` ("scenario" or "scenario:check-id") covers this check. */
-const covers = (entry: string, scenario: string, checkId: string): boolean =>
+export const covers = (entry: string, scenario: string, checkId: string): boolean =>
   entry === scenario || entry === `${scenario}:${checkId}`;
 
 /** Parses a baseline file's text (`server` and `flaky`; a `client` list is ignored). */
