@@ -295,6 +295,50 @@ describe('bridging eras and routing input (real fixtures behind the HTTP face)',
   });
 });
 
+describe('pagination over many servers', () => {
+  it('a catalog larger than a page is walked with cursors, every tool exactly once, in both eras', async () => {
+    const testHub = await createTestHub(
+      [
+        { name: 'one', ...stdioFixture('many'), env: { FIXTURE_TOOLS: '400' } },
+        { name: 'two', ...stdioFixture('many'), env: { FIXTURE_TOOLS: '400' } },
+      ],
+      { http: true },
+    );
+    try {
+      for (const era of ['legacy', 'auto'] as const) {
+        const client = new Client({ name: 'pager', version: '1' }, { versionNegotiation: { mode: era } });
+        await client.connect(new StreamableHTTPClientTransport(new URL(testHub.http?.url ?? '')));
+        try {
+          const names: string[] = [];
+          let cursor: string | undefined;
+          let pages = 0;
+          do {
+            // One page per request (listTools() without a cursor would walk them all itself).
+            const result = (await client.request({
+              method: 'tools/list',
+              params: cursor === undefined ? {} : { cursor },
+            })) as { tools: { name: string }[]; nextCursor?: string };
+            names.push(...result.tools.map((tool) => tool.name));
+            cursor = result.nextCursor;
+            pages += 1;
+          } while (cursor);
+          assert.equal(pages, 2, `${era}: 800 tools in pages of 500`);
+          assert.equal(names.length, 800);
+          assert.equal(new Set(names).size, 800, 'no tool twice');
+          assert.ok(names.includes('one__tool_0000') && names.includes('two__tool_0399'));
+          assert.equal((await client.listTools()).tools.length, 800, 'the SDK walks the pages too');
+          const called = await client.callTool({ name: 'two__tool_0399' });
+          assert.equal(text(called), 'tool_0399 called');
+        } finally {
+          await client.close();
+        }
+      }
+    } finally {
+      await testHub.close();
+    }
+  });
+});
+
 describe('self-healing upstream sessions', () => {
   it('an HTTP upstream restarted between two calls: the second call succeeds on the same client session', async () => {
     const port = await freePort();

@@ -16,6 +16,7 @@ import type { HubCall, RoutedMethod } from '../pipeline/call.ts';
 import type { ListKind } from '../upstream/lists.ts';
 import { VERSION } from '../version.ts';
 import { type DownstreamLeg, InputBridge } from './input-bridge.ts';
+import { page } from './pagination.ts';
 import { toWireError } from './wire-errors.ts';
 
 /** RFC 5424 severities as MCP names them, least severe first. */
@@ -116,14 +117,28 @@ export class McpFace {
       await this.#settledOrPartial();
       return hub.catalog;
     };
-    server.setRequestHandler('tools/list', async () => ({ tools: servedTools(await catalog()) }));
-    server.setRequestHandler('prompts/list', async () => ({ prompts: servedPrompts(await catalog()) }));
-    server.setRequestHandler('resources/list', async () => ({
-      resources: [...(await catalog()).resources.values()].map((entry) => entry.definition),
-    }));
-    server.setRequestHandler('resources/templates/list', async () => ({
-      resourceTemplates: (await catalog()).templates.map((entry) => entry.definition),
-    }));
+    server.setRequestHandler('tools/list', async (request) => {
+      const snapshot = await catalog();
+      const { items, nextCursor } = page(servedTools(snapshot), snapshot, request.params?.cursor);
+      return { tools: items, ...(nextCursor && { nextCursor }) };
+    });
+    server.setRequestHandler('prompts/list', async (request) => {
+      const snapshot = await catalog();
+      const { items, nextCursor } = page(servedPrompts(snapshot), snapshot, request.params?.cursor);
+      return { prompts: items, ...(nextCursor && { nextCursor }) };
+    });
+    server.setRequestHandler('resources/list', async (request) => {
+      const snapshot = await catalog();
+      const resources = [...snapshot.resources.values()].map((entry) => entry.definition);
+      const { items, nextCursor } = page(resources, snapshot, request.params?.cursor);
+      return { resources: items, ...(nextCursor && { nextCursor }) };
+    });
+    server.setRequestHandler('resources/templates/list', async (request) => {
+      const snapshot = await catalog();
+      const templates = snapshot.templates.map((entry) => entry.definition);
+      const { items, nextCursor } = page(templates, snapshot, request.params?.cursor);
+      return { resourceTemplates: items, ...(nextCursor && { nextCursor }) };
+    });
     server.setRequestHandler('tools/call', (request, ctx) =>
       this.#route(server, 'tools/call', request.params, ctx),
     );
