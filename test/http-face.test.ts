@@ -174,6 +174,40 @@ describe('the HTTP face', () => {
     }
   });
 
+  it('cancels the upstream call when a 2026-era client drops its HTTP request', async () => {
+    // Stateless: a dropped request cannot be resumed, so the hub cancels what it started for it.
+    const controller = new AbortController();
+    const response = fetch(url, {
+      method: 'POST',
+      signal: controller.signal,
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2026-07-28',
+        'mcp-method': 'tools/call',
+        'mcp-name': 'slow__sleep',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: {
+          name: 'slow__sleep',
+          arguments: { ms: 29_000 },
+          _meta: {
+            'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+            'io.modelcontextprotocol/clientCapabilities': {},
+          },
+        },
+      }),
+    });
+    const slow = () => testHub.hub.servers().find((s) => s.name === 'slow');
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the call is under way upstream
+    controller.abort();
+    await assert.rejects(response);
+    await eventually(() => (slow()?.stderrTail ?? []).some((line) => /sleep 29000 cancelled/.test(line)));
+  });
+
   it('cancels the upstream call when the client aborts', async () => {
     const client = new Client({ name: 'test', version: '1' });
     await client.connect(new StreamableHTTPClientTransport(new URL(url)));
