@@ -170,6 +170,16 @@ export function compare(results: ScenarioResult[], baseline: Baseline): Comparis
   return out;
 }
 
+/** Scenarios without a failing deciding check, and deciding checks that pass, of `results`. */
+export function passing(results: ScenarioResult[]): { scenarios: number; checks: number; of: number } {
+  const deciding = results.map(decidingChecks);
+  return {
+    scenarios: deciding.filter((checks) => !checks.some(failing)).length,
+    checks: deciding.flat().filter((c) => !failing(c)).length,
+    of: deciding.flat().length,
+  };
+}
+
 /** Counts checks the way the suite's summary does (every SUCCESS, FAILURE and WARNING). */
 export function tally(results: ScenarioResult[]): Tally {
   const all = results.flatMap((r) => r.checks);

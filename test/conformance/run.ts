@@ -11,7 +11,13 @@
  *
  * Every scenario's `checks.json` is read and compared with `test/conformance/baseline-<target>-<selection>.yaml`
  * (the suite's `--expected-failures` format). The run fails on a failing check the baseline does
- * not list and on a baseline entry that no longer fails. See README.md in this folder.
+ * not list and on a baseline entry that no longer fails.
+ *
+ * Side by side, the transparency comparison (`--everything`, also part of the default run) runs the
+ * same selections against `@modelcontextprotocol/server-everything` directly and through the hub
+ * (server-everything mounted unprefixed, over stdio and over HTTP): a check that passes or fails
+ * differently through the hub fails the run unless `transparency-allow.yaml` excuses it
+ * (`transparency.ts`). See README.md in this folder.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -22,25 +28,34 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startHttpFixture } from '../fixtures/spawn.ts';
+import { startEverything, startHttpFixture, stdioEverything } from '../fixtures/spawn.ts';
 import {
   type Baseline,
   type Comparison,
   compare,
-  decidingChecks,
   flakySection,
   formatBaseline,
   harden,
   parseBaseline,
+  passing,
   type ScenarioResult,
   type Tally,
   tally,
 } from './baseline.ts';
+import {
+  type Allowance,
+  differences,
+  formatDifferences,
+  type Judged,
+  judge,
+  parseAllowList,
+} from './transparency.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = join(HERE, '..', '..');
 const CLI = join(REPO, 'src', 'cli', 'main.ts');
 const FIXTURE = join(REPO, 'test', 'fixtures', 'servers', 'conformance.ts');
+const ALLOW_LIST = join(HERE, 'transparency-allow.yaml');
 const NODE = process.execPath;
 const require = createRequire(import.meta.url);
 const suiteBin = (pkg: string): string =>
@@ -87,7 +102,18 @@ const SELECTIONS: Selection[] = [
   },
 ];
 
-type TargetName = 'hub-stdio' | 'hub-http' | 'direct';
+/**
+ * `hub-*` and `direct`: the conformance fixture, gated by baselines. `everything-*`:
+ * server-everything, gated by the transparency comparison (hub results = direct results).
+ */
+type TargetName =
+  | 'hub-stdio'
+  | 'hub-http'
+  | 'direct'
+  | 'everything-direct'
+  | 'everything-hub-stdio'
+  | 'everything-hub-http';
+const isEverything = (target: TargetName): boolean => target.startsWith('everything-');
 
 /** Something serving MCP at `url` that the suite runs against. */
 interface Served {
@@ -102,6 +128,7 @@ interface RunResult {
   selection: Selection;
   results: ScenarioResult[];
   tally: Tally;
+  /** Against the baseline; unused for everything-* runs, which are compared with each other. */
   comparison: Comparison;
   /** The suite's own exit code (informational; the baseline decides). */
   exitCode: number | null;
@@ -115,13 +142,20 @@ const USAGE = `Usage: npm run conformance -- [options]
 Runs the MCP conformance server scenarios (0.1.16 default suite; 0.2 alpha --requirements
 2025-11-25 and 2026-07-28) against the hub fronting the conformance fixture, with the fixture
 reached over stdio and over HTTP, and compares every failing check with the baselines in
-test/conformance/baseline-*.yaml.
+test/conformance/baseline-*.yaml. Also runs them against server-everything directly and through
+the hub, and fails on any check that passes or fails differently through the hub unless
+test/conformance/transparency-allow.yaml allows it.
 
+  --everything         only the transparency comparison (server-everything directly vs through
+                       the hub); the default run includes it, --direct, --fixture-era and
+                       --write-baselines leave it out
+  --no-everything      only the fixture and its baselines
   --direct             run against the fixture itself (HTTP), not through the hub
   --transport T        hub only: stdio or http (default: both)
   --selection S        v0.1.16, 2025-11-25 or 2026-07-28 (repeatable; default: all three)
   --write-baselines    rewrite the baselines of the runs made from their current failures
-  --verbose            print every failing check, not only those outside the baseline
+  --verbose            print every failing check, not only those outside the baseline, and
+                       every difference the "*" allowance covers
   --keep               keep the suite's result folders (checks.json) and print where they are
   --fixture-era E      make the fixture a one-era server (legacy or modern), to see how the hub
                        bridges eras; exploratory: no baselines, only fails if a run breaks`;
@@ -133,6 +167,7 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       direct: { type: 'boolean' },
+      everything: { type: 'boolean' },
       transport: { type: 'string' },
       selection: { type: 'string', multiple: true },
       'write-baselines': { type: 'boolean' },
@@ -142,6 +177,7 @@ async function main(): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
+    allowNegative: true, // --no-everything
   });
   if (values.help) {
     console.log(USAGE);
@@ -168,11 +204,28 @@ async function main(): Promise<number> {
     throw new Error('--fixture-era runs have no baselines to write');
   fixtureArgs = fixtureEra ? ['--era', fixtureEra] : [];
   const gated = fixtureEra === undefined;
-  let targets: TargetName[];
+  const transports = values.transport === undefined ? ['stdio', 'http'] : [values.transport];
+  if (!transports.every((t) => t === 'stdio' || t === 'http'))
+    throw new Error(`--transport must be stdio or http, got "${values.transport}"`);
+  if (values.everything && (values.direct || fixtureEra || values['write-baselines']))
+    throw new Error('--everything does not go with --direct, --fixture-era or --write-baselines');
+  let targets: TargetName[] = [];
   if (values.direct) targets = ['direct'];
-  else if (values.transport === undefined) targets = ['hub-stdio', 'hub-http'];
-  else if (values.transport === 'stdio' || values.transport === 'http') targets = [`hub-${values.transport}`];
-  else throw new Error(`--transport must be stdio or http, got "${values.transport}"`);
+  else if (values.everything !== true) targets = transports.map((t) => `hub-${t}` as TargetName);
+  // The transparency comparison joins the default run (it adds ~10-15 s on 2 cores, see README.md).
+  // An exploratory --fixture-era run or a baseline rewrite has nothing to do with it.
+  const fixtureOnly = values.everything === false || values.direct || fixtureEra || values['write-baselines'];
+  if (values.everything === true || !fixtureOnly) {
+    targets.push('everything-direct', ...transports.map((t) => `everything-hub-${t}` as TargetName));
+  }
+
+  // Read before the runs, so that a broken allow-list fails in a second, not after the suite.
+  const allowances = targets.some(isEverything)
+    ? parseAllowList(await readFile(ALLOW_LIST, 'utf8'), {
+        selections: SELECTIONS.map((s) => s.id),
+        upstreams: ['stdio', 'http'],
+      })
+    : undefined;
 
   const work = await mkdtemp(join(tmpdir(), 'toolmesh-conformance-'));
   if (!values.keep) scratch = work;
@@ -185,17 +238,21 @@ async function main(): Promise<number> {
     if (!values.keep) await rm(work, { recursive: true, force: true });
   }
 
+  const fixtureRuns = runs.filter((r) => !isEverything(r.target));
   if (values['write-baselines']) {
-    for (const run of runs) if (!run.error) await writeBaseline(run);
+    for (const run of fixtureRuns) if (!run.error) await writeBaseline(run);
   }
-  report(runs, Boolean(values.verbose), Boolean(values['write-baselines']), gated);
+  if (fixtureRuns.length > 0)
+    report(fixtureRuns, Boolean(values.verbose), Boolean(values['write-baselines']), gated);
   if (!gated)
     console.log(`\nThe fixture served the ${fixtureEra} era only: no baselines apply, nothing is gated.`);
+  const opaque = allowances ? reportTransparency(runs, allowances, Boolean(values.verbose)) : false;
   if (values.keep) console.log(`\nResults kept in ${work}`);
   console.log(`\nTook ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   const broken = runs.some((r) => r.error);
-  const bad = gated && runs.some((r) => r.comparison.unexpected.length > 0 || r.comparison.stale.length > 0);
-  return broken || (bad && !values['write-baselines']) ? 1 : 0;
+  const bad =
+    gated && fixtureRuns.some((r) => r.comparison.unexpected.length > 0 || r.comparison.stale.length > 0);
+  return broken || opaque || (bad && !values['write-baselines']) ? 1 : 0;
 }
 
 /** Starts the target, runs each selection against it, stops it. */
@@ -216,7 +273,8 @@ async function runTarget(
   }
   const out: RunResult[] = [];
   try {
-    for (const selection of selections) out.push(await runSelection(target, selection, served, dir, gated));
+    for (const selection of selections)
+      out.push(await runSelection(target, selection, served, dir, gated && !isEverything(target)));
   } finally {
     await served.stop();
   }
@@ -224,40 +282,45 @@ async function runTarget(
 }
 
 async function startTarget(target: TargetName, dir: string): Promise<Served> {
-  if (target === 'direct') {
-    const fixture = await startHttpFixture('conformance', fixtureArgs);
-    return { url: fixture.url, stop: fixture.stop, logs: fixture.stderr };
+  switch (target) {
+    case 'hub-stdio':
+      return startHub('conformance', { command: NODE, args: [FIXTURE, '--stdio', ...fixtureArgs] }, dir);
+    case 'everything-hub-stdio':
+      return startHub('everything', stdioEverything(), dir);
   }
-  if (target === 'hub-stdio') {
-    return startHub({ command: NODE, args: [FIXTURE, '--stdio', ...fixtureArgs] }, dir);
-  }
-  const fixture = await startHttpFixture('conformance', fixtureArgs);
+  // The rest need the server over Streamable HTTP, then either use it directly or mount it in a hub.
+  const upstream =
+    target === 'direct' || target === 'hub-http'
+      ? await startHttpFixture('conformance', fixtureArgs).then((f) => ({ ...f, logs: f.stderr }))
+      : await startEverything('streamableHttp').then((e) => ({ ...e, logs: e.stderr }));
+  if (target === 'direct' || target === 'everything-direct') return upstream;
   try {
-    const hub = await startHub({ type: 'http', url: fixture.url }, dir);
+    const name = target === 'hub-http' ? 'conformance' : 'everything';
+    const hub = await startHub(name, { type: 'http', url: upstream.url }, dir);
     return {
       url: hub.url,
-      logs: () => `${hub.logs()}\n--- fixture stderr ---\n${fixture.stderr()}`,
+      logs: () => `${hub.logs()}\n--- ${name} stderr ---\n${upstream.logs()}`,
       stop: async () => {
         await hub.stop();
-        await fixture.stop();
+        await upstream.stop();
       },
     };
   } catch (error) {
-    await fixture.stop();
+    await upstream.stop();
     throw error;
   }
 }
 
 /**
- * Starts `toolmesh serve` on a free loopback port with the fixture as its only server, mounted
- * unprefixed, and resolves once `/readyz` reports it ready.
+ * Starts `toolmesh serve` on a free loopback port with `upstream` as its only server, mounted
+ * unprefixed (the suite calls tools by their own names), and resolves once `/readyz` reports it ready.
  */
-async function startHub(upstream: Record<string, unknown>, dir: string): Promise<Served> {
+async function startHub(name: string, upstream: Record<string, unknown>, dir: string): Promise<Served> {
   const config = join(dir, 'toolmesh.json');
   const server = { ...upstream, prefix: false, timeouts: { callMs: HUB_CALL_MS } };
   await writeFile(
     config,
-    JSON.stringify({ listen: { host: '127.0.0.1', port: 0 }, servers: { conformance: server } }),
+    JSON.stringify({ listen: { host: '127.0.0.1', port: 0 }, servers: { [name]: server } }),
   );
 
   const child = spawn(NODE, [CLI, 'serve', '--config', config, '--port', '0'], {
@@ -456,7 +519,7 @@ function report(runs: RunResult[], verbose: boolean, wrote: boolean, gated: bool
   const rows = runs.map((r) => [
     r.target,
     r.selection.id,
-    `${r.results.filter((x) => !decidingChecks(x).some((c) => c.status === 'FAILURE' || c.status === 'WARNING')).length}/${r.tally.scenarios}`,
+    `${passing(r.results).scenarios}/${r.tally.scenarios}`,
     String(r.tally.passed),
     String(r.tally.failed),
     String(r.tally.warnings),
@@ -485,15 +548,12 @@ function report(runs: RunResult[], verbose: boolean, wrote: boolean, gated: bool
     'stale',
     '',
   ];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
   console.log(
     '\nScenarios ok = scenarios without a failing check; passed/failed/warnings count every check the' +
       '\nsuite reported (a scenario that breaks early reports fewer checks); baselined/flaky/new/stale' +
       '\ncompare the failing checks with the baseline.\n',
   );
-  console.log(line(head));
-  for (const row of rows) console.log(line(row));
+  printTable(head, rows);
 
   for (const run of runs) {
     const name = `${run.target} ${run.selection.id}`;
@@ -518,6 +578,62 @@ function report(runs: RunResult[], verbose: boolean, wrote: boolean, gated: bool
     }
   }
   if (wrote) console.log('\nBaselines rewritten from these results.');
+}
+
+/**
+ * Prints the transparency table (server-everything directly vs through the hub, per selection and
+ * upstream transport) and the differences. Returns whether any difference is not allowed, an
+ * allowance is stale, or a side broke; each fails the run.
+ */
+function reportTransparency(runs: RunResult[], allowances: Allowance[], verbose: boolean): boolean {
+  const rows: string[][] = [];
+  const judged: Judged[] = [];
+  const broken: string[] = [];
+  const ok = (run: RunResult): string => {
+    const p = passing(run.results);
+    return `${p.scenarios}/${run.results.length} (${p.checks}/${p.of})`;
+  };
+  for (const hub of runs.filter((r) => r.target.startsWith('everything-hub-'))) {
+    const direct = runs.find((r) => r.target === 'everything-direct' && r.selection === hub.selection);
+    const [selection, upstream] = [hub.selection.id, hub.target.slice('everything-hub-'.length)];
+    if (!direct || direct.error || hub.error) {
+      // A comparison with a broken side means nothing; say why it broke instead.
+      rows.push([selection, upstream, direct ? ok(direct) : '-', ok(hub), '-', '-', 'BROKEN']);
+      for (const run of [direct, hub])
+        if (run?.error) broken.push(`${run.target} ${selection}: BROKEN: ${run.error}`);
+      continue;
+    }
+    const verdict = judge(differences(direct.results, hub.results), allowances, selection, upstream);
+    judged.push({ selection, upstream, verdict });
+    const bad = verdict.disallowed.length + verdict.stale.length > 0;
+    rows.push([
+      selection,
+      upstream,
+      ok(direct),
+      ok(hub),
+      String(verdict.differences.length),
+      String(verdict.allowed.length),
+      bad ? 'FAIL' : 'ok',
+    ]);
+  }
+  console.log(
+    '\nTransparency: server-everything directly vs through the hub (mounted unprefixed), by upstream' +
+      '\ntransport. ok = scenarios without a failing check (checks passing / checks reported), weak-check' +
+      `\nrule applied. Every check must pass or fail alike on both sides, unless ${relative(ALLOW_LIST)}` +
+      '\nallows the difference.\n',
+  );
+  printTable(['selection', 'upstream', 'direct ok', 'through hub ok', 'differences', 'allowed', ''], rows);
+  const lines = formatDifferences(judged, verbose);
+  if (lines.length > 0) console.log(`\nDifferences:\n${lines.join('\n')}`);
+  if (broken.length > 0) console.log(`\n${broken.join('\n')}`);
+  return broken.length > 0 || rows.some((row) => row[6] !== 'ok');
+}
+
+function printTable(head: string[], rows: string[][]): void {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
+  console.log(line(head));
+  for (const row of rows) console.log(line(row));
 }
 
 function messageOf(run: RunResult, entry: string): string {
