@@ -4,10 +4,12 @@ import type {
   LoggingMessageNotificationParams,
   ServerCapabilities,
 } from '@modelcontextprotocol/client';
+import type { Registry } from 'prom-client';
 import { buildCatalog, type Catalog, EMPTY_CATALOG, resourceOwner } from './catalog/catalog.ts';
 import type { HubConfig, TransportKind } from './config/model.ts';
 import { HubError } from './errors.ts';
 import { type Logger, silentLogger } from './observability/logger.ts';
+import { createMetricsRegistry } from './observability/metrics.ts';
 import { type CallFn, compose, type Interceptor } from './pipeline/call.ts';
 import { createDispatch } from './pipeline/dispatch.ts';
 import type { ListKind } from './upstream/lists.ts';
@@ -60,6 +62,8 @@ export class Hub extends EventEmitter<{
 }> {
   readonly config: HubConfig;
   readonly logger: Logger;
+  /** This hub's Prometheus metrics, served at `/metrics`. */
+  readonly metrics: Registry = createMetricsRegistry();
   /** Sends a routed call (`tools/call`, `prompts/get`, `resources/read`) through the pipeline. */
   readonly call: CallFn;
   readonly #upstreams = new Map<string, Upstream>();

@@ -10,7 +10,9 @@ import {
   originValidationResponse,
 } from '@modelcontextprotocol/server';
 import { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import type { Hub } from '../hub.ts';
+import { adminApi } from './admin/api.ts';
 import { health } from './health.ts';
 import { LegacySessions } from './legacy-sessions.ts';
 import { McpFace } from './mcp-server.ts';
@@ -57,11 +59,21 @@ export async function serveHttp(hub: Hub, options: HttpOptions): Promise<HttpHan
     const report = health(hub);
     return c.json(report, report.ready ? 200 : 503);
   });
+  app.get('/metrics', async (c) =>
+    c.body(await hub.metrics.metrics(), 200, { 'content-type': hub.metrics.contentType }),
+  );
+  // DNS-rebinding defence for everything that acts or tells: the MCP endpoint and the admin API.
+  const checkHostAndOrigin = createMiddleware(async (c, next) => {
+    const request = c.req.raw;
+    return (
+      hostHeaderValidationResponse(request, hostnames) ?? originValidationResponse(request, origins) ?? next()
+    );
+  });
+  app.use('/mcp', checkHostAndOrigin);
+  app.use('/api/*', checkHostAndOrigin);
+  app.route('/api/v1', adminApi(hub));
   app.all('/mcp', async (c) => {
     const request = c.req.raw;
-    const rejected =
-      hostHeaderValidationResponse(request, hostnames) ?? originValidationResponse(request, origins);
-    if (rejected) return rejected;
     const body = await readJsonBody(request);
     if (!('parsed' in body)) {
       return (await isLegacyRequest(body.request)) ? legacy.handle(body.request) : modern.fetch(body.request);

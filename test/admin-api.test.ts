@@ -1,0 +1,73 @@
+/**
+ * The admin API and `/metrics` on the HTTP face: JSON about the running hub, behind the same DNS-rebinding
+ * defence as `/mcp`.
+ */
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { createTestHub, type TestHub } from '../src/testing/test-hub.ts';
+import { fixturePath, nodeBin } from './fixtures/spawn.ts';
+
+/** A GET with a chosen Host header (fetch does not let a caller set Host). */
+function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('admin API and metrics', () => {
+  let testHub: TestHub;
+  let base: string;
+
+  before(async () => {
+    testHub = await createTestHub(
+      [
+        { name: 'echo', command: nodeBin, args: [fixturePath('echo'), '--stdio'] },
+        { name: 'off', command: nodeBin, args: [fixturePath('echo'), '--stdio'], enabled: false },
+      ],
+      { http: true },
+    );
+    base = `http://127.0.0.1:${testHub.http?.port}`;
+  });
+  after(() => testHub.close());
+
+  it('lists servers with their state and tool counts', async () => {
+    const { status, body } = await get(`${base}/api/v1/servers`);
+    assert.equal(status, 200);
+    const { servers } = JSON.parse(body) as { servers: { name: string; state: string; tools: number }[] };
+    const echo = servers.find((server) => server.name === 'echo');
+    assert.equal(echo?.state, 'ready');
+    assert.ok((echo?.tools ?? 0) > 0);
+    assert.equal(servers.find((server) => server.name === 'off')?.state, 'disabled');
+  });
+
+  it('answers one server by name, and 404 with a code for an unknown one', async () => {
+    const one = await get(`${base}/api/v1/servers/echo`);
+    assert.equal(JSON.parse(one.body).name, 'echo');
+    const missing = await get(`${base}/api/v1/servers/nope`);
+    assert.equal(missing.status, 404);
+    assert.equal(JSON.parse(missing.body).error.code, 'UNKNOWN_SERVER');
+    const unknownPath = await get(`${base}/api/v1/nothing-here`);
+    assert.equal(unknownPath.status, 404);
+    assert.equal(JSON.parse(unknownPath.body).error.code, 'NOT_FOUND');
+  });
+
+  it('refuses a foreign Host or Origin, as /mcp does', async () => {
+    assert.equal((await get(`${base}/api/v1/servers`, { host: 'evil.example.com' })).status, 403);
+    assert.equal((await get(`${base}/api/v1/servers`, { origin: 'http://evil.example.com' })).status, 403);
+  });
+
+  it('serves Prometheus metrics', async () => {
+    const { status, body } = await get(`${base}/metrics`);
+    assert.equal(status, 200);
+    assert.match(body, /^# HELP toolmesh_process_/m);
+  });
+});
