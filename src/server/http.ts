@@ -16,6 +16,7 @@ import { adminApi } from './admin/api.ts';
 import { health } from './health.ts';
 import { LegacySessions } from './legacy-sessions.ts';
 import { McpFace } from './mcp-server.ts';
+import { paramHeaderRejection } from './param-header-check.ts';
 
 export interface HttpOptions {
   host: string;
@@ -79,9 +80,8 @@ export async function serveHttp(hub: Hub, options: HttpOptions): Promise<HttpHan
       return (await isLegacyRequest(body.request)) ? legacy.handle(body.request) : modern.fetch(body.request);
     }
     const parsedBody = body.parsed;
-    return (await isLegacyRequest(request, parsedBody))
-      ? legacy.handle(request, parsedBody)
-      : modern.fetch(request, { parsedBody });
+    if (await isLegacyRequest(request, parsedBody)) return legacy.handle(request, parsedBody);
+    return paramHeaderRejection(hub, parsedBody, request.headers) ?? modern.fetch(request, { parsedBody });
   });
 
   const server = await listen(app.fetch, options);

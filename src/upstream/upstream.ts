@@ -19,6 +19,7 @@ import type { ServerConfig } from '../config/model.ts';
 import { describeError, HubError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { CallOrigin, InputRequest } from '../pipeline/call.ts';
+import { mirrorParamHeaders, paramHeaders } from '../protocol/param-headers.ts';
 import { VERSION } from '../version.ts';
 import { createTransport } from './connect.ts';
 import { isConnectionLoss, isPermanentStartError, isSessionLost, upstreamError } from './errors.ts';
@@ -297,6 +298,18 @@ export class Upstream extends EventEmitter<{
     });
   }
 
+  /** SEP-2243: a 2026-era HTTP server expects the `x-mcp-header` arguments of a tool call mirrored. */
+  #paramHeaders(
+    client: Client,
+    method: string,
+    params: Record<string, unknown>,
+  ): Record<string, string> | undefined {
+    if (method !== 'tools/call' || this.#transport || client.getProtocolEra() !== 'modern') return undefined;
+    const tool = this.lists.tools.find((candidate) => candidate.name === params.name);
+    const declarations = paramHeaders(tool?.inputSchema);
+    return declarations.length > 0 ? mirrorParamHeaders(declarations, params.arguments) : undefined;
+  }
+
   async #send(
     client: Client,
     method: string,
@@ -315,6 +328,7 @@ export class Upstream extends EventEmitter<{
         maxTotalTimeout: this.config.timeouts.callMs * 10,
         // A 2026-era server asking for input is answered by the caller, not by the hub.
         allowInputRequired: true,
+        headers: this.#paramHeaders(client, method, params),
       }) as Promise<Result>;
     if (origin) this.#callers.set(origin, (this.#callers.get(origin) ?? 0) + 1);
     try {
