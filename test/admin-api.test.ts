@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { serveHttp } from '../src/server/http.ts';
 import { createTestHub, type TestHub } from '../src/testing/test-hub.ts';
 import { fixturePath, nodeBin } from './fixtures/spawn.ts';
 
@@ -63,6 +64,18 @@ describe('admin API and metrics', () => {
   it('refuses a foreign Host or Origin, as /mcp does', async () => {
     assert.equal((await get(`${base}/api/v1/servers`, { host: 'evil.example.com' })).status, 403);
     assert.equal((await get(`${base}/api/v1/servers`, { origin: 'http://evil.example.com' })).status, 403);
+  });
+
+  it('accepts the extra names of listen.allowedHosts, and still refuses others', async () => {
+    const face = await serveHttp(testHub.hub, { host: '127.0.0.1', port: 0, allowedHosts: ['hub.example'] });
+    try {
+      const url = `http://127.0.0.1:${face.port}/api/v1/servers`;
+      assert.equal((await get(url, { host: `hub.example:${face.port}` })).status, 200);
+      assert.equal((await get(url, { origin: 'http://hub.example' })).status, 200);
+      assert.equal((await get(url, { host: 'evil.example' })).status, 403);
+    } finally {
+      await face.close();
+    }
   });
 
   it('serves Prometheus metrics', async () => {

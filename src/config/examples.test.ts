@@ -29,7 +29,7 @@ describe('examples', () => {
       /^# yaml-language-server: \$schema=\.\.\/\.\.\/schema\/toolmesh\.schema\.json/,
     );
     const config = await loadConfig(file, {});
-    assert.deepEqual(config.listen, { host: '127.0.0.1', port: 7420 });
+    assert.deepEqual(config.listen, { host: '127.0.0.1', port: 7420, allowedHosts: [] });
     assert.equal(serverOf(config, 'memory').problem, undefined);
     assert.equal(serverOf(config, 'files').cwd, join(EXAMPLES, 'demo/files'));
     assert.match(

@@ -102,6 +102,13 @@ describe('variables in config files', () => {
     assert.match(serverOf(config, 's').problem ?? '', /input variables .* not supported .*\$\{env:NAME\}/);
   });
 
+  it('expands variables in listen.allowedHosts', () => {
+    const named = parseConfig('listen: {allowedHosts: ["${NAME}", lan.example]}\nservers: {}\n', 'f.yaml', {
+      NAME: 'hub.example',
+    });
+    assert.deepEqual(named.listen.allowedHosts, ['hub.example', 'lan.example']);
+  });
+
   it('an unset variable outside server entries is fatal', () => {
     const error = configErrorOf(() => parseConfig('listen: {host: "${HOST}"}\nservers: {}\n', 'f.yaml', {}));
     assert.equal(

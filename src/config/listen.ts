@@ -1,7 +1,7 @@
 /** The `listen` section: defaults, `${VAR}` expansion (unset variables are fatal here) and port parsing. */
 import type { ConfigIssue } from './config-error.ts';
 import { describeFailure, type Env, hasVariables, interpolate } from './interpolate.ts';
-import { DEFAULT_LISTEN } from './model.ts';
+import { DEFAULT_LISTEN, type ListenConfig } from './model.ts';
 import { listenSchema } from './schema.ts';
 import type { Position } from './source.ts';
 
@@ -14,7 +14,7 @@ export interface ListenContext {
 }
 
 /** Host and port to listen on. Shape errors were already reported by the file schema; defaults stand in. */
-export function resolveListen(raw: unknown, ctx: ListenContext): { host: string; port: number } {
+export function resolveListen(raw: unknown, ctx: ListenContext): ListenConfig {
   const parsed = listenSchema.safeParse(raw ?? {});
   if (!parsed.success) return { ...DEFAULT_LISTEN };
   const issue = (field: string, message: string, fix: string) =>
@@ -47,5 +47,8 @@ export function resolveListen(raw: unknown, ctx: ListenContext): { host: string;
       issue('port', `is not a port number${after}`, 'use a whole number from 0 to 65535, e.g. 7420');
     }
   }
-  return { host, port };
+  const allowedHosts = (parsed.data.allowedHosts ?? []).flatMap(
+    (name, index) => expand(`allowedHosts.${index}`, name) ?? [],
+  );
+  return { host, port, allowedHosts };
 }

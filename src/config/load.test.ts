@@ -68,7 +68,7 @@ describe('native toolmesh files', () => {
     });
     const config = parseConfig(text, 'toolmesh.json', {});
     assert.equal(config.format, 'toolmesh');
-    assert.deepEqual(config.listen, { host: '0.0.0.0', port: 9000 });
+    assert.deepEqual(config.listen, { host: '0.0.0.0', port: 9000, allowedHosts: [] });
     const a = serverOf(config, 'a');
     assert.equal(a.prefix, false);
     assert.equal(a.enabled, false);

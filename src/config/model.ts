@@ -39,10 +39,18 @@ export interface ServerConfig {
   source: { file: string; line?: number };
 }
 
+/** Where and for whom the HTTP face listens. */
+export interface ListenConfig {
+  host: string;
+  port: number;
+  /** Extra names accepted in Host and Origin, besides loopback names and `host`. */
+  allowedHosts: readonly string[];
+}
+
 export interface HubConfig {
   /** Servers in file order. */
   servers: ServerConfig[];
-  listen: { host: string; port: number };
+  listen: ListenConfig;
   /** Absolute path of the file this came from, or `<builtin demo>`. */
   file: string;
   /** Which family of file it was read as. */
@@ -51,5 +59,5 @@ export interface HubConfig {
   warnings: string[];
 }
 
-export const DEFAULT_LISTEN = { host: '127.0.0.1', port: 7420 } as const;
+export const DEFAULT_LISTEN: Readonly<ListenConfig> = { host: '127.0.0.1', port: 7420, allowedHosts: [] };
 export const DEFAULT_TIMEOUTS = { startupMs: 30_000, callMs: 60_000 } as const;

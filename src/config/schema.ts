@@ -126,6 +126,12 @@ export const listenSchema = z
       .union([z.int().min(0).max(65535), z.string().min(1)])
       .optional()
       .describe('TCP port (default 7420).'),
+    allowedHosts: z
+      .array(text)
+      .optional()
+      .describe(
+        'Host names accepted in the Host and Origin headers of /mcp and /api requests, besides loopback names and the bound host (DNS-rebinding defence). Needed when clients reach the hub by another name, e.g. behind 0.0.0.0.',
+      ),
   })
   .meta({ id: 'Listen', description: 'Where the hub serves HTTP.' });
 

@@ -22,6 +22,8 @@ export interface HttpOptions {
   host: string;
   /** 0 picks a free port; the chosen one is in the returned handle. */
   port: number;
+  /** Names accepted in Host and Origin besides loopback names and `host` (DNS-rebinding defence). */
+  allowedHosts?: readonly string[];
   /** Close a 2025-era session after this long without a request (default 30 min). */
   sessionIdleMs?: number;
 }
@@ -51,8 +53,9 @@ export async function serveHttp(hub: Hub, options: HttpOptions): Promise<HttpHan
   });
   // 2026-era clients following a resource through `subscriptions/listen` hear of updates the hub receives.
   hub.on('resourceUpdated', (uri) => modern.notify.resourceUpdated(uri));
-  const hostnames = [...localhostAllowedHostnames(), options.host];
-  const origins = [...localhostAllowedOrigins(), options.host];
+  const extra = options.allowedHosts ?? [];
+  const hostnames = [...localhostAllowedHostnames(), options.host, ...extra];
+  const origins = [...localhostAllowedOrigins(), options.host, ...extra];
 
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
