@@ -200,6 +200,29 @@ describe('client files, unchanged', () => {
 });
 
 describe('files on disk', () => {
+  it('moves user:password@ from a URL into an Authorization header, and refuses both at once', () => {
+    const config = parseConfig(
+      'servers:\n  api: {url: "https://bot%40corp:p%3Ass@mcp.example.com/mcp"}\n',
+      'f.yaml',
+      {},
+    );
+    const api = serverOf(config, 'api');
+    assert.equal(api.url, 'https://mcp.example.com/mcp');
+    assert.equal(api.headers.Authorization, `Basic ${Buffer.from('bot@corp:p:ss').toString('base64')}`);
+    const error = configErrorOf(() =>
+      parseConfig(
+        'servers:\n  api:\n    url: https://u:p@mcp.example.com/mcp\n    headers: {authorization: Bearer x}\n',
+        'f.yaml',
+        {},
+      ),
+    );
+    assert.match(
+      error.message,
+      /f\.yaml:3:\d+ servers\.api\.url: has user:password@ credentials and headers\.Authorization is set too\. Fix: keep one of them/,
+    );
+    assert.doesNotMatch(error.message, /u:p@/);
+  });
+
   it('findConfigFile prefers toolmesh.yaml, then .yml, then .json, and ignores directories', () => {
     const dir = tmp();
     assert.equal(findConfigFile(dir), undefined);

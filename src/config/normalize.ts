@@ -103,6 +103,16 @@ export function buildServer(name: string, entry: ServerEntry, ctx: BuildContext)
       'not a valid http(s) URL',
       'write a full URL like https://example.com/mcp',
     );
+    const hasAuthorization = Object.keys(server.headers).some((key) => key.toLowerCase() === 'authorization');
+    const withCredentials = isHttpUrl(server.url) && hasUrlCredentials(server.url);
+    check(
+      withCredentials && hasAuthorization,
+      raw,
+      [urlKey],
+      'has user:password@ credentials and headers.Authorization is set too',
+      'keep one of them',
+    );
+    if (withCredentials && !hasAuthorization) server = credentialsToHeader(server, server.url);
   }
   for (const [key, value] of Object.entries(server.headers)) {
     const raw = entry.headers?.[key] ?? '';
@@ -153,6 +163,24 @@ function fill(
     server.headers = map(entry.headers, 'headers');
   }
   return server;
+}
+
+function hasUrlCredentials(url: string): boolean {
+  const parsed = new URL(url);
+  return parsed.username !== '' || parsed.password !== '';
+}
+
+/**
+ * fetch refuses a URL with `user:password@` in it, so the credentials move into an `Authorization: Basic`
+ * header (RFC 7617) and out of the URL, which also keeps them out of `toolmesh servers` and the logs.
+ */
+function credentialsToHeader(server: ServerConfig, url: string): ServerConfig {
+  const parsed = new URL(url);
+  const pair = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+  parsed.username = '';
+  parsed.password = '';
+  const authorization = `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
+  return { ...server, url: parsed.href, headers: { ...server.headers, Authorization: authorization } };
 }
 
 function isHttpUrl(text: string): boolean {
