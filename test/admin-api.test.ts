@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { isLoopback } from '../src/server/admin/guard.ts';
 import { serveHttp } from '../src/server/http.ts';
 import { createTestHub, type TestHub } from '../src/testing/test-hub.ts';
 import { fixturePath, nodeBin } from './fixtures/spawn.ts';
@@ -76,6 +77,30 @@ describe('admin API and metrics', () => {
     } finally {
       await face.close();
     }
+  });
+
+  it('with TOOLMESH_ADMIN_TOKEN, wants the bearer token on every admin request', async () => {
+    const face = await serveHttp(testHub.hub, { host: '127.0.0.1', port: 0, adminToken: 's3cret' });
+    try {
+      const url = `http://127.0.0.1:${face.port}/api/v1/servers`;
+      const refused = await get(url);
+      assert.equal(refused.status, 401);
+      assert.equal(JSON.parse(refused.body).error.code, 'UNAUTHORIZED');
+      assert.equal((await get(url, { authorization: 'Bearer wrong!' })).status, 401);
+      assert.equal((await get(url, { authorization: 'Bearer s3cret' })).status, 200);
+    } finally {
+      await face.close();
+    }
+  });
+
+  it('without a token, takes changes from loopback peers only', async () => {
+    // A change from this machine passes the guard (and meets the catch-all 404, not a 403).
+    const change = await fetch(`${base}/api/v1/nothing-here`, { method: 'POST' });
+    assert.equal(change.status, 404);
+    for (const address of ['127.0.0.1', '127.8.0.1', '::1', '::ffff:127.0.0.1'])
+      assert.ok(isLoopback(address));
+    for (const address of ['10.0.0.5', '192.168.1.2', '::ffff:10.0.0.5', 'fe80::1', undefined])
+      assert.ok(!isLoopback(address), String(address));
   });
 
   it('serves Prometheus metrics', async () => {

@@ -24,6 +24,8 @@ export interface HttpOptions {
   port: number;
   /** Names accepted in Host and Origin besides loopback names and `host` (DNS-rebinding defence). */
   allowedHosts?: readonly string[];
+  /** Bearer token the admin API requires (TOOLMESH_ADMIN_TOKEN); without one, changes only from loopback. */
+  adminToken?: string;
   /** Close a 2025-era session after this long without a request (default 30 min). */
   sessionIdleMs?: number;
 }
@@ -75,7 +77,7 @@ export async function serveHttp(hub: Hub, options: HttpOptions): Promise<HttpHan
   });
   app.use('/mcp', checkHostAndOrigin);
   app.use('/api/*', checkHostAndOrigin);
-  app.route('/api/v1', adminApi(hub));
+  app.route('/api/v1', adminApi(hub, { token: options.adminToken }));
   app.all('/mcp', async (c) => {
     const request = c.req.raw;
     const body = await readJsonBody(request);

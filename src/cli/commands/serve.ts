@@ -34,11 +34,14 @@ export async function run(argv: string[]): Promise<ExitCode> {
 
   const host = values.host ?? config.listen.host;
   const port = parsePort(values.port) ?? config.listen.port;
-  const http = await serveHttp(hub, { host, port, allowedHosts: config.listen.allowedHosts }).catch(
-    (error: Error) => {
-      throw new CliError(EXIT.FAILURE, `cannot listen on ${host}:${port}: ${error.message}`);
-    },
-  );
+  const http = await serveHttp(hub, {
+    host,
+    port,
+    allowedHosts: config.listen.allowedHosts,
+    adminToken: process.env.TOOLMESH_ADMIN_TOKEN || undefined,
+  }).catch((error: Error) => {
+    throw new CliError(EXIT.FAILURE, `cannot listen on ${host}:${port}: ${error.message}`);
+  });
   logger.info({ url: http.url }, 'listening');
   void hub.start().then(() => {
     for (const server of hub.servers()) {
