@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} is the config syntax under test
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { STRATEGY_NAMES } from '../routing/strategy.ts';
