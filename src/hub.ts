@@ -12,6 +12,7 @@ import { type Logger, silentLogger } from './observability/logger.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
 import { type CallFn, compose, type Interceptor } from './pipeline/call.ts';
 import { createDispatch } from './pipeline/dispatch.ts';
+import { fallbackInterceptor } from './resilience/fallback.ts';
 import { LogicalServer, type ServerStatus } from './routing/logical-server.ts';
 import type { ListKind } from './upstream/lists.ts';
 
@@ -77,7 +78,11 @@ export class Hub extends EventEmitter<{
       catalog: () => this.#catalog,
       upstream: (name) => this.#upstreams.get(name),
     });
-    this.call = compose(options.interceptors ?? [], dispatch);
+    const fallback = fallbackInterceptor({
+      catalog: () => this.#catalog,
+      fallbacks: (name) => this.#upstreams.get(name)?.config.resilience?.fallbacks,
+    });
+    this.call = compose([...(options.interceptors ?? []), fallback], dispatch);
   }
 
   /** The current merged catalog (an immutable snapshot). */

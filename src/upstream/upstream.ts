@@ -294,7 +294,8 @@ export class Upstream extends EventEmitter<{
   }
 
   /**
-   * An MCP-level health probe: `ping` on the live connection, within `timeoutMs`.
+   * An MCP-level health probe on the live connection, within `timeoutMs`: `ping` for a 2025-era server,
+   * `server/discover` for a 2026-era one (which has no `ping`; every server must answer discover).
    * @throws HubError when the server is not connected or does not answer in time.
    */
   async ping(timeoutMs: number): Promise<void> {
@@ -304,7 +305,11 @@ export class Upstream extends EventEmitter<{
         server: this.name,
       });
     }
-    await client.ping({ timeout: timeoutMs }).catch((error: unknown) => {
+    const probe =
+      this.protocolVersion === MODERN_ERA
+        ? client.request({ method: 'server/discover', params: {} }, PASSTHROUGH, { timeout: timeoutMs })
+        : client.ping({ timeout: timeoutMs });
+    await probe.catch((error: unknown) => {
       throw upstreamError(error, this.name);
     });
   }
