@@ -80,6 +80,32 @@ describe('limits', () => {
   });
 });
 
+describe('timeouts', () => {
+  let testHub: TestHub;
+  before(async () => {
+    testHub = await createTestHub([
+      // Progress every 100 ms keeps restarting the 2 s clock; maxTotalMs still ends the call.
+      { name: 'capped', ...fixture('slow'), timeouts: { startupMs: 30_000, callMs: 2_000, maxTotalMs: 600 } },
+      { name: 'uncapped', ...fixture('slow'), timeouts: { startupMs: 30_000, callMs: 2_000 } },
+    ]);
+  });
+  after(() => testHub.close());
+
+  const sleep = (server: string, ms: number) =>
+    testHub.hub.call({
+      method: 'tools/call',
+      params: { name: `${server}__sleep`, arguments: { ms } },
+      signal: AbortSignal.timeout(60_000),
+      onprogress: () => {},
+    });
+
+  it('maxTotalMs ends a call even while progress keeps arriving', async () => {
+    assert.equal(await codeOf(sleep('capped', 10_000)), 'UPSTREAM_TIMEOUT');
+    // The same call without the cap outlives its per-call timeout thanks to progress (10 × callMs in all).
+    assert.equal(await codeOf(sleep('uncapped', 3_000)), 'ok');
+  });
+});
+
 describe('active health checks', () => {
   let testHub: TestHub;
   before(async () => {

@@ -9,7 +9,7 @@ import type { Result } from '@modelcontextprotocol/client';
 import { HubError } from '../src/errors.ts';
 import type { Hub } from '../src/hub.ts';
 import { createTestHub, type TestHub, testReplica } from '../src/testing/test-hub.ts';
-import { textOf, waitFor } from './faults/_helpers.ts';
+import { runCli, tempDir, textOf, waitFor } from './faults/_helpers.ts';
 import { fixturePath, type HttpFixture, nodeBin, startHttpFixture } from './fixtures/spawn.ts';
 
 const stdio = (name: string, ...args: string[]) =>
@@ -126,6 +126,40 @@ describe('a logical server with three replicas (two stdio, one Streamable HTTP)'
     assert.equal(ok.status, 200);
     assert.deepEqual(await ok.json(), { name: 'api', strategy: 'round-robin' });
     assert.equal((await Promise.all(inFlight)).length, 12);
+  });
+});
+
+describe('toolmesh servers with replicas', () => {
+  it('shows one row per server and an indented row per replica', async () => {
+    const tmp = await tempDir();
+    try {
+      const echo = JSON.stringify([fixturePath('echo'), '--stdio']);
+      const file = await tmp.write(
+        'toolmesh.yaml',
+        `servers:\n  api:\n    replicas:\n      - {command: ${JSON.stringify(nodeBin)}, args: ${echo}}\n` +
+          `      - {command: ${JSON.stringify(nodeBin)}, args: ${echo}}\n`,
+      );
+      const run = await runCli(['servers', '--config', file], { cwd: tmp.dir });
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /^api\s+ready\s+stdio\s+4\b/m);
+      assert.match(run.stdout, /^ {2}api#0\s+ready\s+stdio/m);
+      assert.match(run.stdout, /^ {2}api#1\s+ready\s+stdio/m);
+      const json = await runCli(['servers', '--config', file, '--json'], { cwd: tmp.dir });
+      const [api] = JSON.parse(json.stdout) as {
+        strategy: string;
+        replicas: { id: string; breaker: string }[];
+      }[];
+      assert.equal(api?.strategy, 'round-robin');
+      assert.deepEqual(
+        api?.replicas.map((replica) => [replica.id, replica.breaker]),
+        [
+          ['api#0', 'closed'],
+          ['api#1', 'closed'],
+        ],
+      );
+    } finally {
+      await tmp.cleanup();
+    }
   });
 });
 
