@@ -64,6 +64,27 @@ describe('limits', () => {
     }
   });
 
+  it('a call cancelled while queued is answered at once, before the calls ahead of it finish', async () => {
+    let settled = 0;
+    const running = [1, 2].map(() =>
+      call(testHub.hub, 'narrow__sleep', { ms: 5_000 }).finally(() => {
+        settled += 1;
+      }),
+    );
+    const controller = new AbortController();
+    const queued = testHub.hub.call({
+      method: 'tools/call',
+      params: { name: 'narrow__sleep', arguments: { ms: 0 } },
+      signal: controller.signal,
+    });
+    controller.abort();
+    const error = await queued.catch((reason: unknown) => reason);
+    assert.ok(HubError.is(error));
+    assert.equal(error.code, 'CANCELLED');
+    assert.equal(settled, 0, 'the calls in flight were still running');
+    await Promise.all(running);
+  });
+
   it('rate limits: per client first, then for the server as a whole, with retryAfterMs', async () => {
     const echo = (client: string) => codeOf(call(testHub.hub, 'metered__echo', { text: 'x' }, client));
     const a = [await echo('a'), await echo('a'), await echo('a'), await echo('a')];
