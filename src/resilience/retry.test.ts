@@ -32,14 +32,19 @@ describe('when a request may be sent again', () => {
 
   it('retries replica failures only when replayable, and what never reached a server always', () => {
     const lost = new HubError('UPSTREAM_UNAVAILABLE', 'gone', { retryable: true });
-    assert.equal(shouldRetry(lost, true), true);
-    assert.equal(shouldRetry(lost, false), false, 'a non-idempotent call that was sent is never repeated');
+    assert.equal(shouldRetry(lost, true, false), true);
+    assert.equal(
+      shouldRetry(lost, false, true),
+      false,
+      'a non-idempotent call that was sent is never repeated',
+    );
     const unsent = markUnsent(new HubError('UPSTREAM_UNAVAILABLE', 'restarting', { retryable: true }));
-    assert.equal(shouldRetry(unsent, false), true);
+    assert.equal(shouldRetry(unsent, false, true), true);
+    assert.equal(shouldRetry(unsent, true, false), false, 'a lone replica was already waited for');
     const failed = markUnsent(new HubError('UPSTREAM_UNAVAILABLE', 'failed', { retryable: false }));
-    assert.equal(shouldRetry(failed, true), false, 'a failed server does not come back a moment later');
+    assert.equal(shouldRetry(failed, true, true), false, 'a failed server does not come back a moment later');
     const callerError = new HubError('UPSTREAM_ERROR', 'bad', { data: { upstreamCode: -32602 } });
-    assert.equal(shouldRetry(callerError, true), false);
-    assert.equal(shouldRetry(new HubError('CANCELLED', 'cancelled'), true), false);
+    assert.equal(shouldRetry(callerError, true, true), false);
+    assert.equal(shouldRetry(new HubError('CANCELLED', 'cancelled'), true, true), false);
   });
 });

@@ -25,27 +25,30 @@ export function isSafeToReplay(
 }
 
 /**
- * Whether another attempt may help, and is allowed: the failure is the replica's (or its circuit was
- * open, or it never got the request: both `wasNeverSent`), and either the request is safe to repeat or it never reached a
- * server. A non-idempotent `tools/call` that reached a server is never sent again: its outcome is unknown.
+ * Whether another attempt may help, and is allowed: the failure is the replica's, and the request is safe
+ * to repeat; or the request never reached a server (its replica was restarting, its circuit open, nothing
+ * listening: `wasNeverSent`) and there is another replica to send it to (`elsewhere`). A non-idempotent
+ * `tools/call` that reached a server is never sent again: its outcome is unknown. (A lone replica that is
+ * restarting is already waited for by its upstream, so trying it again would only add delay.)
  */
-export function shouldRetry(error: unknown, replayable: boolean): boolean {
+export function shouldRetry(error: unknown, replayable: boolean, elsewhere: boolean): boolean {
   // A server that is failed or disabled will not have come back a moment later (`retryable: false`).
-  if (wasNeverSent(error)) return HubError.is(error) && error.retryable;
+  if (wasNeverSent(error)) return elsewhere && HubError.is(error) && error.retryable;
   return replayable && isReplicaFailure(error);
 }
 
 /**
  * The two retry policies of a server (cockatiel): for requests safe to repeat, and for those that may
  * only be sent again when they never reached a server. Exponential backoff with decorrelated jitter.
+ * `elsewhere`: the server has more than one replica.
  */
-export function retryPolicies(config: ResilienceConfig['retry']): {
-  replayable: RetryPolicy;
-  once: RetryPolicy;
-} {
+export function retryPolicies(
+  config: ResilienceConfig['retry'],
+  elsewhere: boolean,
+): { replayable: RetryPolicy; once: RetryPolicy } {
   const make = (replayable: boolean) =>
     retry(
-      handleWhen((error) => shouldRetry(error, replayable)),
+      handleWhen((error) => shouldRetry(error, replayable, elsewhere)),
       {
         maxAttempts: config.attempts,
         backoff: new ExponentialBackoff({ initialDelay: config.initialDelayMs, maxDelay: config.maxDelayMs }),

@@ -72,7 +72,6 @@ export class LogicalServer extends EventEmitter<{
     this.#logger = logger.child({ server: config.name });
     this.#resilience = config.resilience ?? DEFAULT_RESILIENCE;
     this.router = new Router(config.name, this.#resilience.routing.strategy, metrics);
-    this.#retry = retryPolicies(this.#resilience.retry);
     this.#limits = new ServerLimits(config.name, this.#resilience.limits);
     this.replicas = replicaConfigs(config).map((replicaConfig, index) => {
       const weight = config.replicas?.[index]?.weight ?? 1;
@@ -83,6 +82,7 @@ export class LogicalServer extends EventEmitter<{
       replica.upstream.on('resourceUpdated', (uri) => this.emit('resourceUpdated', uri));
       return replica;
     });
+    this.#retry = retryPolicies(this.#resilience.retry, this.replicas.length > 1);
   }
 
   get name(): string {

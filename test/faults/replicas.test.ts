@@ -196,10 +196,17 @@ describe('fault suite: replicas under load', () => {
     faults += 3;
 
     // A server failing until it recovers: the breaker opens, then trial calls close it.
-    for (let n = 0; n < 40; n++) {
-      await call('recovering', 'flaky', {}, `r${n}`);
-      if (outcomes.at(-1)?.ok) break;
-    }
+    let attempt = 0;
+    await waitFor(
+      'the recovering server to answer',
+      async () => {
+        attempt += 1;
+        await call('recovering', 'flaky', {}, `r${attempt}`);
+        return outcomes.at(-1)?.ok;
+      },
+      30_000,
+      50,
+    );
     faults += 4;
 
     // The HTTP replica comes back on its port and is used again.
