@@ -98,6 +98,9 @@ describe('fault suite: replicas under load', () => {
         '    idempotentTools: [sleep]',
         '    retry: {attempts: 3, initialDelayMs: 20}',
         '    timeouts: {callMs: 10000}',
+        // Short enough that the HTTP replica, once back, is tried again within the test.
+        '    breaker: {halfOpenAfterMs: 2000}',
+        '    health: {ejectMs: 2000}',
         '    replicas:',
         replica('slow', '--call-log', idemLog),
         replica('slow', '--call-log', idemLog),
