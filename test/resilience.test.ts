@@ -130,6 +130,31 @@ describe('retries on another replica', () => {
   });
 });
 
+describe('retries of tools the server marks read-only', () => {
+  let testHub: TestHub;
+  const replicas = () => [
+    testReplica(fixture('flaky', '--every', '1', '--read-only')),
+    testReplica(fixture('flaky', '--every', '1000000', '--read-only')),
+  ];
+  before(async () => {
+    testHub = await createTestHub([
+      { name: 'trusting', replicas: replicas(), resilience: resolveResilience({ trustAnnotations: true }) },
+      { name: 'wary', replicas: replicas() },
+    ]);
+  });
+  after(() => testHub.close());
+
+  it('are retried only when the config says to trust annotations', async () => {
+    const run = async (server: string) => {
+      const outcomes = [];
+      for (let i = 0; i < 6; i++) outcomes.push(await outcome(testHub.hub, `${server}__flaky`));
+      return outcomes.filter((text) => text.startsWith('UPSTREAM_ERROR')).length;
+    };
+    assert.equal(await run('trusting'), 0);
+    assert.ok((await run('wary')) > 0, 'readOnlyHint alone is not trusted');
+  });
+});
+
 describe('fallback tools', () => {
   let testHub: TestHub;
   before(async () => {
