@@ -75,6 +75,18 @@ export const resilienceFields = {
         .optional()
         .describe('First backoff delay; doubled each time, with jitter (default 50).'),
       maxDelayMs: ms.optional().describe('Largest backoff delay (default 2000).'),
+      budgetPercent: z
+        .number()
+        .min(0)
+        .max(1000)
+        .optional()
+        .describe('Retries may add this % to the requests of the last 10 s (default 20).'),
+      minPerSecond: z
+        .number()
+        .min(0)
+        .max(1_000_000)
+        .optional()
+        .describe('Retries always allowed per second (default 10).'),
     })
     .optional()
     .describe('Retries of requests that are safe to send again, preferably on another replica.'),
@@ -112,7 +124,14 @@ export interface ResilienceConfig {
   breaker: { failures: number; halfOpenAfterMs: number; halfOpenCalls: number; successes: number };
   /** `intervalMs` 0: no active checks. */
   health: { intervalMs: number; timeoutMs: number; ejectAfter: number; ejectMs: number };
-  retry: { attempts: number; initialDelayMs: number; maxDelayMs: number };
+  /** `budgetPercent` and `minPerSecond`: the retry budget shared by all calls to the server. */
+  retry: {
+    attempts: number;
+    initialDelayMs: number;
+    maxDelayMs: number;
+    budgetPercent: number;
+    minPerSecond: number;
+  };
   limits: { maxConcurrent?: number; maxQueue: number; perMinute?: number; perClientPerMinute?: number };
   /** The server's own tool names that may be sent twice. */
   idempotentTools: ReadonlySet<string>;
@@ -134,7 +153,14 @@ export function resolveResilience(entry: ResilienceEntry): ResilienceConfig {
     routing: { strategy: 'round-robin', ...entry.routing },
     breaker: { failures: 5, halfOpenAfterMs: 30_000, halfOpenCalls: 3, successes: 2, ...entry.breaker },
     health: { intervalMs: 0, timeoutMs: 5_000, ejectAfter: 5, ejectMs: 30_000, ...entry.health },
-    retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 2_000, ...entry.retry },
+    retry: {
+      attempts: 2,
+      initialDelayMs: 50,
+      maxDelayMs: 2_000,
+      budgetPercent: 20,
+      minPerSecond: 10,
+      ...entry.retry,
+    },
     limits: { maxQueue: 0, ...entry.limits },
     idempotentTools: new Set(entry.idempotentTools),
     fallbacks: new Map(Object.entries(entry.fallbacks ?? {})),

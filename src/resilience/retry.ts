@@ -4,6 +4,7 @@ import type { ResilienceConfig } from '../config/resilience.ts';
 import { HubError } from '../errors.ts';
 import { wasNeverSent } from '../upstream/errors.ts';
 import { isReplicaFailure } from './failures.ts';
+import type { RetryBudget } from './retry-budget.ts';
 
 /**
  * Whether a request may be sent twice. Lists, reads, prompts and completions change nothing. A
@@ -39,16 +40,17 @@ export function shouldRetry(error: unknown, replayable: boolean, elsewhere: bool
 
 /**
  * The two retry policies of a server (cockatiel): for requests safe to repeat, and for those that may
- * only be sent again when they never reached a server. Exponential backoff with decorrelated jitter.
- * `elsewhere`: the server has more than one replica.
+ * only be sent again when they never reached a server. Exponential backoff with decorrelated jitter;
+ * every retry is taken from the server's `budget`. `elsewhere`: the server has more than one replica.
  */
 export function retryPolicies(
   config: ResilienceConfig['retry'],
   elsewhere: boolean,
+  budget: RetryBudget,
 ): { replayable: RetryPolicy; once: RetryPolicy } {
   const make = (replayable: boolean) =>
     retry(
-      handleWhen((error) => shouldRetry(error, replayable, elsewhere)),
+      handleWhen((error) => shouldRetry(error, replayable, elsewhere) && budget.tryRetry()),
       {
         maxAttempts: config.attempts,
         backoff: new ExponentialBackoff({ initialDelay: config.initialDelayMs, maxDelay: config.maxDelayMs }),

@@ -13,6 +13,7 @@ import type { Logger } from '../observability/logger.ts';
 import { startHealthChecks } from '../resilience/health-check.ts';
 import { ServerLimits } from '../resilience/limits.ts';
 import { isSafeToReplay, retryPolicies } from '../resilience/retry.ts';
+import { RetryBudget } from '../resilience/retry-budget.ts';
 import { markUnsent, upstreamError } from '../upstream/errors.ts';
 import type { ListKind, UpstreamLists } from '../upstream/lists.ts';
 import type { UpstreamRequestOptions, UpstreamState } from '../upstream/upstream.ts';
@@ -62,6 +63,7 @@ export class LogicalServer extends EventEmitter<{
   readonly router: Router;
   readonly #resilience: ResilienceConfig;
   readonly #retry: ReturnType<typeof retryPolicies>;
+  readonly #budget: RetryBudget;
   readonly #limits: ServerLimits;
   readonly #logger: Logger;
   #stopChecks: () => void = () => {};
@@ -82,7 +84,9 @@ export class LogicalServer extends EventEmitter<{
       replica.upstream.on('resourceUpdated', (uri) => this.emit('resourceUpdated', uri));
       return replica;
     });
-    this.#retry = retryPolicies(this.#resilience.retry, this.replicas.length > 1);
+    const { budgetPercent, minPerSecond } = this.#resilience.retry;
+    this.#budget = new RetryBudget(budgetPercent, minPerSecond);
+    this.#retry = retryPolicies(this.#resilience.retry, this.replicas.length > 1, this.#budget);
   }
 
   get name(): string {
@@ -167,6 +171,7 @@ export class LogicalServer extends EventEmitter<{
   }
 
   async #routed(method: string, params: Record<string, unknown>, options: RouteOptions): Promise<Result> {
+    this.#budget.request();
     const replayable = isSafeToReplay(method, params.name, this.#resilience, this.lists.tools);
     const policy = replayable ? this.#retry.replayable : this.#retry.once;
     const context = { key: this.#affinityKey(params, options.client) };
