@@ -149,6 +149,8 @@ describe('fault suite: replicas under load', () => {
     const idemLog = join(tmp.dir, 'idem.log');
     const onceLog = join(tmp.dir, 'once.log');
     const outcomes: Outcome[] = [];
+    // Faults injected: replicas killed, hung calls, calls failed on purpose (the noisy server's garbage,
+    // duplicate responses and unknown ids come on top, on every call its first replica serves).
     let faults = 0;
 
     const call = async (server: string, tool: string, args: Record<string, unknown>, id: string) => {
@@ -237,6 +239,7 @@ describe('fault suite: replicas under load', () => {
       requests: wire.sent.size,
       answers: [...wire.sent].reduce<number>((sum, id) => sum + (answers.get(id) ?? 0), 0),
       faultsInjected: faults,
+      callsToNoisyServer: byServer('noisy').length,
       duplicates,
       lost,
       failedCalls: Object.fromEntries(
