@@ -14,6 +14,7 @@ import { type CallFn, compose, type Interceptor } from './pipeline/call.ts';
 import { createDispatch } from './pipeline/dispatch.ts';
 import { fallbackInterceptor } from './resilience/fallback.ts';
 import { LogicalServer, type ServerStatus } from './routing/logical-server.ts';
+import { registerReplicaGauges } from './routing/replica-metrics.ts';
 import type { ListKind } from './upstream/lists.ts';
 
 export type { ServerStatus } from './routing/logical-server.ts';
@@ -83,6 +84,7 @@ export class Hub extends EventEmitter<{
       fallbacks: (name) => this.#upstreams.get(name)?.config.resilience?.fallbacks,
     });
     this.call = compose([...(options.interceptors ?? []), fallback], dispatch);
+    registerReplicaGauges(this.metrics, () => this.#upstreams.values());
   }
 
   /** The current merged catalog (an immutable snapshot). */

@@ -68,6 +68,8 @@ describe('circuit breaker of a server with one replica', () => {
     assert.equal(error.retryable, true);
     assert.ok(Number(error.data.retryAfterMs) > 0);
     assert.equal(testHub.hub.servers()[0]?.replicas[0]?.breaker, 'open');
+    const metrics = await testHub.hub.metrics.metrics();
+    assert.match(metrics, /toolmesh_replica_circuit_state\{server="broken",replica="broken#0"\} 2/);
   });
 
   it('lets trial calls through after halfOpenAfterMs and closes after two successes', async () => {

@@ -85,6 +85,9 @@ describe('a logical server with three replicas (two stdio, one Streamable HTTP)'
       );
       assert.ok(Number(metrics.match(line)?.[1]) >= 10, `${replica} counted in /metrics`);
     }
+    assert.match(metrics, /toolmesh_replica_circuit_state\{server="api",replica="api#2"\} 0/);
+    assert.match(metrics, /toolmesh_replica_ejected\{server="api",replica="api#0"\} 0/);
+    assert.match(metrics, /toolmesh_replica_pending\{server="odd",replica="odd#1"\} 0/);
     const routing = (await (await fetch(`${base}/api/v1/routing`)).json()) as {
       servers: { name: string; strategy: string; decisions: { replica: string; count: number }[] }[];
     };
