@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { Hub } from '../../hub.ts';
 import { adminGuard } from './guard.ts';
+import { routingRoutes } from './routing.ts';
 import { serverRoutes } from './servers.ts';
 
 /**
@@ -12,6 +13,7 @@ export function adminApi(hub: Hub, options: { token?: string } = {}): Hono {
   const api = new Hono();
   api.use(adminGuard(options.token));
   api.route('/servers', serverRoutes(hub));
+  api.route('/', routingRoutes(hub));
   // A catch-all route, not notFound(): a sub-app's notFound handler is not used once it is mounted.
   api.all('*', (c) =>
     c.json({ error: { code: 'NOT_FOUND', message: `no admin endpoint ${c.req.path}` } }, 404),
