@@ -37,6 +37,19 @@ for (const name of implementedStrategies()) {
       }
     });
 
+    it('draws randomness only from options.random: two instances with one seed decide alike', () => {
+      const decide = () => {
+        const strategy = createStrategy(name, { random: seeded(5) });
+        const given = candidates(4);
+        return Array.from({ length: 60 }, (_, call) => {
+          const chosen = strategy.select(given, call % 2 === 0 ? { key: `k${call % 5}` } : {});
+          strategy.record?.({ candidate: chosen.id, ok: call % 7 !== 0, latencyMs: 1 + ((call * 13) % 17) });
+          return chosen.id;
+        });
+      };
+      assert.deepEqual(decide(), decide());
+    });
+
     it('ignores feedback about a replica it no longer sees', () => {
       const strategy = createStrategy(name, { random: seeded(4) });
       strategy.record?.({ candidate: 'gone#9', ok: false, latencyMs: 10_000 });
