@@ -15,6 +15,11 @@ export type ErrorCode =
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_TIMEOUT'
   | 'UPSTREAM_ERROR'
+  // the hub protecting an upstream (or itself): the server is named, `retryable` says whether to wait
+  | 'CIRCUIT_OPEN'
+  | 'NO_HEALTHY_REPLICA'
+  | 'OVERLOADED'
+  | 'RATE_LIMITED'
   // the hub's own
   | 'CANCELLED'
   | 'CONFIG_INVALID'

@@ -6,29 +6,17 @@ import type {
 } from '@modelcontextprotocol/client';
 import type { Registry } from 'prom-client';
 import { buildCatalog, type Catalog, EMPTY_CATALOG, resourceOwner } from './catalog/catalog.ts';
-import type { HubConfig, TransportKind } from './config/model.ts';
+import type { HubConfig } from './config/model.ts';
 import { HubError } from './errors.ts';
 import { type Logger, silentLogger } from './observability/logger.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
 import { type CallFn, compose, type Interceptor } from './pipeline/call.ts';
 import { createDispatch } from './pipeline/dispatch.ts';
+import { fallbackInterceptor } from './resilience/fallback.ts';
+import { LogicalServer, type ServerStatus } from './routing/logical-server.ts';
 import type { ListKind } from './upstream/lists.ts';
-import { Upstream, type UpstreamState } from './upstream/upstream.ts';
 
-/** One server as shown by `toolmesh servers`, `/readyz` and (later) the admin API. */
-export interface ServerStatus {
-  name: string;
-  state: UpstreamState;
-  transport: TransportKind;
-  tools: number;
-  prompts: number;
-  resources: number;
-  pid?: number;
-  protocolVersion?: string;
-  restarts: number;
-  lastError?: string;
-  stderrTail: string[];
-}
+export type { ServerStatus } from './routing/logical-server.ts';
 
 export interface HubOptions {
   logger?: Logger;
@@ -66,7 +54,7 @@ export class Hub extends EventEmitter<{
   readonly metrics: Registry = createMetricsRegistry();
   /** Sends a routed call (`tools/call`, `prompts/get`, `resources/read`) through the pipeline. */
   readonly call: CallFn;
-  readonly #upstreams = new Map<string, Upstream>();
+  readonly #upstreams = new Map<string, LogicalServer>();
   #catalog: Catalog = EMPTY_CATALOG;
   #pendingKinds = new Set<ListKind>();
   #coalesceTimer: NodeJS.Timeout | undefined;
@@ -79,9 +67,9 @@ export class Hub extends EventEmitter<{
     this.config = config;
     this.logger = options.logger ?? silentLogger();
     for (const server of config.servers) {
-      const upstream = new Upstream(server, this.logger);
+      const upstream = new LogicalServer(server, this.logger, this.metrics);
       upstream.on('lists', (kinds) => this.#listsChanged(kinds));
-      upstream.on('state', () => this.emit('server', statusOf(upstream)));
+      upstream.on('state', () => this.emit('server', upstream.status()));
       upstream.on('log', (params) => this.emit('log', params));
       upstream.on('resourceUpdated', (uri) => this.emit('resourceUpdated', uri));
       this.#upstreams.set(server.name, upstream);
@@ -90,7 +78,11 @@ export class Hub extends EventEmitter<{
       catalog: () => this.#catalog,
       upstream: (name) => this.#upstreams.get(name),
     });
-    this.call = compose(options.interceptors ?? [], dispatch);
+    const fallback = fallbackInterceptor({
+      catalog: () => this.#catalog,
+      fallbacks: (name) => this.#upstreams.get(name)?.config.resilience?.fallbacks,
+    });
+    this.call = compose([...(options.interceptors ?? []), fallback], dispatch);
   }
 
   /** The current merged catalog (an immutable snapshot). */
@@ -166,8 +158,13 @@ export class Hub extends EventEmitter<{
     await upstream.subscribe(uri, on);
   }
 
+  /** The logical server called `name` (its replicas, router and status), if configured. */
+  server(name: string): LogicalServer | undefined {
+    return this.#upstreams.get(name);
+  }
+
   servers(): ServerStatus[] {
-    return [...this.#upstreams.values()].map(statusOf);
+    return [...this.#upstreams.values()].map((upstream) => upstream.status());
   }
 
   #listsChanged(kinds: ListKind[]): void {
@@ -199,20 +196,4 @@ export class Hub extends EventEmitter<{
       this.logger.warn(conflict, 'name collision: the first server in config order keeps the name');
     }
   }
-}
-
-function statusOf(upstream: Upstream): ServerStatus {
-  return {
-    name: upstream.name,
-    state: upstream.state,
-    transport: upstream.config.transport,
-    tools: upstream.lists.tools.length,
-    prompts: upstream.lists.prompts.length,
-    resources: upstream.lists.resources.length + upstream.lists.resourceTemplates.length,
-    pid: upstream.pid,
-    protocolVersion: upstream.protocolVersion,
-    restarts: upstream.restarts,
-    lastError: upstream.lastError,
-    stderrTail: upstream.stderrTail,
-  };
 }

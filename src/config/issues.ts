@@ -9,6 +9,7 @@ import {
   IGNORED_SERVER_KEYS,
   listenSchema,
   nativeFileSchema,
+  replicaEntrySchema,
   serverEntrySchema,
   timeoutsSchema,
 } from './schema.ts';
@@ -113,7 +114,11 @@ function knownKeys(path: PropertyKey[]): string[] {
   if (path[0] === 'listen') return Object.keys(listenSchema.shape);
   if (path.length === 2) return Object.keys(serverEntrySchema.shape);
   if (path[2] === 'timeouts') return Object.keys(timeoutsSchema.shape);
-  return [];
+  if (path[2] === 'replicas') return Object.keys(replicaEntrySchema.shape);
+  // routing, breaker, health, retry, limits: an optional object section of the server entry.
+  const section = serverEntrySchema.shape[String(path[2]) as keyof typeof serverEntrySchema.shape];
+  const inner = section && 'unwrap' in section ? (section.unwrap() as { shape?: object }) : undefined;
+  return inner?.shape ? Object.keys(inner.shape) : [];
 }
 
 function typeFix(path: PropertyKey[], field: string, isItem: boolean, topKey: string): string {
@@ -122,7 +127,7 @@ function typeFix(path: PropertyKey[], field: string, isItem: boolean, topKey: st
   if (path.length === 1) return `write ${topKey} as a map from server name to its settings`;
   if (path.length === 2) return 'write the server as a map with command (local) or url (remote)';
   if (['enabled', 'disabled', 'prefix'].includes(field)) return 'write true or false';
-  if (['startupMs', 'callMs'].includes(field)) return 'write a whole number of milliseconds, e.g. 30000';
+  if (field.endsWith('Ms')) return 'write a whole number of milliseconds, e.g. 30000';
   return 'write text here (in quotes if it looks like a number or true/false)';
 }
 

@@ -12,7 +12,7 @@ import type { Env } from './interpolate.ts';
 import { fromZodIssue } from './issues.ts';
 import { resolveListen } from './listen.ts';
 import type { HubConfig, ServerConfig } from './model.ts';
-import { buildServer } from './normalize.ts';
+import { buildLogicalServer } from './replicas.ts';
 import { clientFileSchema, nativeFileSchema, SERVER_NAME_RE, serverEntrySchema } from './schema.ts';
 import { parseSource } from './source.ts';
 
@@ -96,7 +96,7 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
     }
     const entry = serverEntrySchema.safeParse(raw);
     if (!SERVER_NAME_RE.test(name) || !entry.success) continue; // reported by the file schema
-    const server = buildServer(name, entry.data, { ...ctx, issues, warnings });
+    const server = buildLogicalServer(name, entry.data, { ...ctx, issues, warnings });
     if (server) servers.push(server);
   }
   const listen = resolveListen(top.listen, { ...ctx, issues });

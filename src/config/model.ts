@@ -3,7 +3,18 @@
  * VS Code, Claude Code files, CLI flags). Produced by `loadConfig()`; consumed by the hub.
  */
 
+import type { ResilienceConfig } from './resilience.ts';
+
 export type TransportKind = 'stdio' | 'http' | 'sse';
+
+/** How to reach one replica of a logical server (the connection fields of `ServerConfig`). */
+export type ReplicaConfig = Pick<
+  ServerConfig,
+  'transport' | 'command' | 'args' | 'env' | 'inheritEnv' | 'cwd' | 'url' | 'headers' | 'problem'
+> & {
+  /** Relative share for weighted routing. */
+  weight: number;
+};
 
 export interface ServerConfig {
   /** Unique server name as written in the file (map key). */
@@ -29,7 +40,16 @@ export interface ServerConfig {
     startupMs: number;
     /** Default per-request timeout towards this server. */
     callMs: number;
+    /** Longest a request may run even while progress keeps arriving (default 10 × `callMs`). */
+    maxTotalMs?: number;
   };
+  /**
+   * Present when the entry lists `replicas:`: how to reach each copy (the top-level transport fields then
+   * describe the first). Without it the server is one replica, the top-level fields. See `replicaConfigs`.
+   */
+  replicas?: ReplicaConfig[];
+  /** Routing, breaker, health, retry and limits; `DEFAULT_RESILIENCE` when absent. */
+  resilience?: ResilienceConfig;
   /**
    * Set when this entry could not be made usable (for example an unset `${VAR}`): the hub marks the
    * server `failed` with this message and starts the others. `validate` reports it as an error.
@@ -53,3 +73,17 @@ export interface HubConfig {
 
 export const DEFAULT_LISTEN = { host: '127.0.0.1', port: 7420 } as const;
 export const DEFAULT_TIMEOUTS = { startupMs: 30_000, callMs: 60_000 } as const;
+
+/**
+ * One `ServerConfig` per replica of `server`, each named like the server (errors name the logical server)
+ * with that replica's connection fields; a server without `replicas:` is its own single replica.
+ */
+export function replicaConfigs(server: ServerConfig): ServerConfig[] {
+  if (!server.replicas) return [server];
+  return server.replicas.map(({ weight: _weight, ...replica }) => ({
+    ...server,
+    ...replica,
+    problem: replica.problem,
+    replicas: undefined,
+  }));
+}

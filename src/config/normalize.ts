@@ -24,6 +24,8 @@ export interface BuildContext {
   locate(path: readonly PropertyKey[]): Position | undefined;
   issues: ConfigIssue[];
   warnings: string[];
+  /** Path of the entry being built when it is not `[topKey, name]` (a replica: `[..., 'replicas', i]`). */
+  at?: PropertyKey[];
 }
 
 type Field = PropertyKey[];
@@ -31,7 +33,8 @@ const STDIO_ONLY = ['args', 'env', 'inheritEnv', 'cwd'] as const;
 
 /** Builds the server, or returns undefined after adding fatal issues to `ctx.issues`. */
 export function buildServer(name: string, entry: ServerEntry, ctx: BuildContext): ServerConfig | undefined {
-  const full = (field: Field) => [ctx.topKey, name, ...field];
+  const base = ctx.at ?? [ctx.topKey, name];
+  const full = (field: Field) => [...base, ...field];
   const where = (field: Field) =>
     `${formatLocation(ctx.file, ctx.locate(full(field))?.line)} (${formatPath(full(field))})`;
   const fatal = (field: Field, message: string, fix: string) => {
@@ -127,7 +130,7 @@ function fill(
   value: (raw: string, ...field: Field) => string,
   ctx: BuildContext,
 ): ServerConfig {
-  const line = ctx.locate([ctx.topKey, name])?.line;
+  const line = ctx.locate(ctx.at ?? [ctx.topKey, name])?.line;
   const server: ServerConfig = {
     name,
     transport,

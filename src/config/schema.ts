@@ -4,6 +4,7 @@
  */
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} is the config syntax, shown to users as text
 import { z } from 'zod';
+import { resilienceFields } from './resilience.ts';
 
 /** Server names: safe inside tool prefixes, URLs and log lines; `__proto__` is refused (prototype pollution). */
 export const SERVER_NAME_RE = /^(?!__proto__$)[A-Za-z0-9_.-]{1,64}$/;
@@ -84,35 +85,59 @@ export const timeoutsSchema = z.strictObject({
     .optional()
     .describe('Max time from start to a completed handshake and first listing (default 30000).'),
   callMs: ms.optional().describe('Default per-request timeout towards this server (default 60000).'),
+  maxTotalMs: ms
+    .optional()
+    .describe('Longest a request may run even while progress keeps arriving (default 10 × callMs).'),
 });
+
+/** How to reach one server (or one replica of it): a command (stdio) or a URL (remote). */
+const connectionFields = {
+  type: transport.optional(),
+  transport: transport.optional().describe('Same as type.'),
+  command: text.optional().describe('stdio: the program to run (no shell).'),
+  args: z.array(z.string()).optional().describe('stdio: arguments, one string each.'),
+  env: z.record(envName, z.string()).optional().describe('stdio: variables for the child; ${VAR} allowed.'),
+  inheritEnv: z.array(envName).optional().describe('stdio: names of hub variables passed through.'),
+  cwd: text.optional().describe('stdio: working directory, relative to this file.'),
+  url: text.optional().describe('http/sse: endpoint URL.'),
+  serverUrl: text.optional().describe('Windsurf spelling of url.'),
+  httpUrl: text.optional().describe('Gemini CLI spelling of url (Streamable HTTP).'),
+  headers: z.record(headerName, z.string()).optional().describe('http/sse: request headers; ${VAR} allowed.'),
+};
+
+/** One replica of a logical server: any transport, plus its routing weight. */
+export const replicaEntrySchema = z
+  .strictObject({
+    ...connectionFields,
+    weight: z
+      .number()
+      .positive()
+      .max(1_000_000)
+      .optional()
+      .describe('Relative share for weighted routing (default 1).'),
+  })
+  .meta({ id: 'Replica', description: 'One replica: command (stdio) or url (remote).' });
 
 /** One server entry, in any supported client's spelling. */
 export const serverEntrySchema = z
   .strictObject({
-    type: transport.optional(),
-    transport: transport.optional().describe('Same as type.'),
-    command: text.optional().describe('stdio: the program to run (no shell).'),
-    args: z.array(z.string()).optional().describe('stdio: arguments, one string each.'),
-    env: z.record(envName, z.string()).optional().describe('stdio: variables for the child; ${VAR} allowed.'),
-    inheritEnv: z.array(envName).optional().describe('stdio: names of hub variables passed through.'),
-    cwd: text.optional().describe('stdio: working directory, relative to this file.'),
-    url: text.optional().describe('http/sse: endpoint URL.'),
-    serverUrl: text.optional().describe('Windsurf spelling of url.'),
-    httpUrl: text.optional().describe('Gemini CLI spelling of url (Streamable HTTP).'),
-    headers: z
-      .record(headerName, z.string())
-      .optional()
-      .describe('http/sse: request headers; ${VAR} allowed.'),
+    ...connectionFields,
     enabled: z.boolean().optional().describe('false: configured but not started (default true).'),
     disabled: z.boolean().optional().describe('true: configured but not started (inverse of enabled).'),
     prefix: z.boolean().optional().describe('true (default): tools are served as <server>__<tool>.'),
     timeouts: timeoutsSchema.optional(),
+    replicas: z
+      .array(replicaEntrySchema)
+      .min(1)
+      .optional()
+      .describe('Several copies of this server behind one catalog entry (instead of command/url).'),
+    ...resilienceFields,
     ...ignored(IGNORED_SERVER_KEYS),
   })
   .meta({
     id: 'ServerEntry',
     title: 'Server',
-    description: 'One MCP server: command (stdio) or url (remote).',
+    description: 'One MCP server: command (stdio), url (remote) or replicas.',
   });
 
 /** What an entry looks like after schema validation. */

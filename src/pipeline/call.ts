@@ -44,6 +44,8 @@ export interface HubCall {
   readonly onprogress?: ProgressCallback;
   /** The client the call came from; without one, the upstream's requests for input are refused. */
   readonly origin?: CallOrigin;
+  /** Who is calling (a session id or client identity): the affinity key and the per-client rate limit key. */
+  readonly client?: string;
 }
 
 /** Sends a call and resolves with the upstream's result as it is. Rejects with a `HubError`. */

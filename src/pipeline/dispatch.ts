@@ -2,13 +2,20 @@ import type { Result } from '@modelcontextprotocol/client';
 import { type Catalog, resourceOwner } from '../catalog/catalog.ts';
 import { SEPARATOR } from '../catalog/naming.ts';
 import { HubError } from '../errors.ts';
+import type { RouteOptions } from '../routing/logical-server.ts';
 import type { Upstream } from '../upstream/upstream.ts';
 import type { CallFn, HubCall } from './call.ts';
 
-/** What dispatch reads from the hub: the current catalog and the upstream of a given name. */
+/** A server as dispatch sees it: a logical server (routing over its replicas) or a single upstream. */
+export interface RoutedServer extends Pick<Upstream, 'name' | 'state'> {
+  readonly config: Pick<Upstream['config'], 'prefix'>;
+  request(method: string, params: Record<string, unknown>, options: RouteOptions): Promise<Result>;
+}
+
+/** What dispatch reads from the hub: the current catalog and the server of a given name. */
 export interface DispatchSource {
   catalog(): Catalog;
-  upstream(name: string): Upstream | undefined;
+  upstream(name: string): RoutedServer | undefined;
 }
 
 /**
@@ -26,6 +33,7 @@ export function createDispatch(source: DispatchSource): CallFn {
       signal: call.signal,
       onprogress: call.onprogress,
       origin: call.origin,
+      client: call.client,
     });
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   CLIENT_CAPABILITIES_META_KEY,
   type ClientCapabilities,
@@ -69,6 +70,8 @@ export class McpFace {
   readonly #bridge = new InputBridge();
   /** The level each 2025-era connection set with `logging/setLevel`. */
   readonly #levels = new WeakMap<Server, LoggingLevel>();
+  /** A random identity per connection (stdio) for affinity and per-client limits, until auth names clients. */
+  readonly #connectionIds = new WeakMap<Server, string>();
   /** The resources each 2025-era connection subscribed to, and how many connections want each URI. */
   readonly #subscriptions = new Map<Server, Set<string>>();
   readonly #subscribers = new Map<string, number>();
@@ -224,6 +227,7 @@ export class McpFace {
             ask: bridged.ask,
             log: bridged.log,
           },
+          client: ctx.sessionId ?? this.#connectionId(server),
         };
         return this.#hub.call(call).catch(async (error: unknown) => {
           // A name from a server still starting is not unknown yet: wait for start-up, then try once more.
@@ -236,6 +240,15 @@ export class McpFace {
     } catch (error) {
       throw toWireError(error);
     }
+  }
+
+  #connectionId(server: Server): string {
+    let id = this.#connectionIds.get(server);
+    if (id === undefined) {
+      id = randomUUID();
+      this.#connectionIds.set(server, id);
+    }
+    return id;
   }
 
   /** Where the upstream's progress and log messages for one client request go. */

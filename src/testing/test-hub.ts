@@ -1,4 +1,10 @@
-import { DEFAULT_LISTEN, DEFAULT_TIMEOUTS, type HubConfig, type ServerConfig } from '../config/model.ts';
+import {
+  DEFAULT_LISTEN,
+  DEFAULT_TIMEOUTS,
+  type HubConfig,
+  type ReplicaConfig,
+  type ServerConfig,
+} from '../config/model.ts';
 import { Hub } from '../hub.ts';
 import { createLogger, type LogLevel } from '../observability/logger.ts';
 import { type HttpHandle, serveHttp } from '../server/http.ts';
@@ -14,8 +20,25 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
-/** A full `ServerConfig` from the few fields a test sets (stdio when `command` is given, else http). */
+/** A full `ReplicaConfig` from the fields a test sets (stdio when `command` is given, else http). */
+export function testReplica(replica: Partial<ReplicaConfig>): ReplicaConfig {
+  return {
+    transport: replica.command ? 'stdio' : 'http',
+    args: [],
+    env: {},
+    inheritEnv: [],
+    headers: {},
+    weight: 1,
+    ...replica,
+  };
+}
+
+/**
+ * A full `ServerConfig` from the few fields a test sets (stdio when `command` is given, else http). With
+ * `replicas`, the top-level transport fields are the first replica's, as the config loader makes them.
+ */
 export function testServerConfig(server: TestServer): ServerConfig {
+  const { weight: _weight, ...first } = server.replicas?.[0] ?? { weight: 1 };
   return {
     transport: server.command ? 'stdio' : 'http',
     args: [],
@@ -25,6 +48,7 @@ export function testServerConfig(server: TestServer): ServerConfig {
     enabled: true,
     prefix: true,
     source: { file: '<test>' },
+    ...first,
     ...server,
     timeouts: { ...DEFAULT_TIMEOUTS, ...server.timeouts },
   };

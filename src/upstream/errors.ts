@@ -63,3 +63,20 @@ export function isPermanentStartError(reason: unknown): boolean {
 export function isSessionLost(reason: unknown): boolean {
   return reason instanceof SdkHttpError && reason.status === 404;
 }
+
+/** Errors for requests that never reached the server (see `markUnsent`). */
+const unsent = new WeakSet<object>();
+
+/**
+ * Marks `error` as raised before its request reached the server (not connected, session gone, nothing
+ * listening), so a caller may send it elsewhere even when it is not safe to repeat. Returns `error`.
+ */
+export function markUnsent<E extends object>(error: E): E {
+  unsent.add(error);
+  return error;
+}
+
+/** True when `error` was marked by `markUnsent`: the server cannot have acted on the request. */
+export function wasNeverSent(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && unsent.has(error);
+}

@@ -21,7 +21,13 @@ import type { Logger } from '../observability/logger.ts';
 import type { CallOrigin, InputRequest } from '../pipeline/call.ts';
 import { VERSION } from '../version.ts';
 import { createTransport } from './connect.ts';
-import { isConnectionLoss, isPermanentStartError, isSessionLost, upstreamError } from './errors.ts';
+import {
+  isConnectionLoss,
+  isPermanentStartError,
+  isSessionLost,
+  markUnsent,
+  upstreamError,
+} from './errors.ts';
 import { describeStartFailure, redactUrl } from './failure-message.ts';
 import { EMPTY_LISTS, fetchLists, type ListKind, refreshList, type UpstreamLists } from './lists.ts';
 import { PASSTHROUGH } from './passthrough.ts';
@@ -36,6 +42,11 @@ export interface UpstreamRequestOptions {
   onprogress?: ProgressCallback;
   /** The downstream client the request is for: its capabilities, and where input requests and logs go. */
   origin?: CallOrigin;
+  /**
+   * Neither wait for a restart nor send again after a lost connection: fail at once (the error marked
+   * `wasNeverSent` when the server cannot have seen it). Set when other replicas can take the request.
+   */
+  failFast?: boolean;
 }
 
 /** The first protocol revision without server-to-client requests (input arrives as `input_required`). */
@@ -251,13 +262,16 @@ export class Upstream extends EventEmitter<{
     options: UpstreamRequestOptions = {},
   ): Promise<Result> {
     try {
-      return await this.#send(await this.#readyClient(options.signal), method, params, options);
+      return await this.#send(await this.#readyClient(options), method, params, options);
     } catch (error) {
+      if (options.failFast && error instanceof LostConnection) {
+        throw error.unseen ? markUnsent(error.hubError) : error.hubError;
+      }
       const retry = error instanceof LostConnection && (error.unseen || method !== 'tools/call');
       if (!retry) throw error instanceof LostConnection ? error.hubError : error;
       this.#logger.info({ method }, 'connection lost during a request: sending it again once reconnected');
       try {
-        const client = await this.#readyClient(options.signal);
+        const client = await this.#readyClient(options);
         return await this.#send(client, method, params, options);
       } catch (again) {
         throw again instanceof LostConnection ? again.hubError : again;
@@ -266,15 +280,37 @@ export class Upstream extends EventEmitter<{
   }
 
   /** The connected client, after waiting for a restart in progress; throws `UPSTREAM_UNAVAILABLE` otherwise. */
-  async #readyClient(signal: AbortSignal | undefined): Promise<Client> {
-    const healing = this.state === 'restarting' && this.#everReady;
-    if (healing) await this.#whenReady(READY_WAIT_MS, signal);
+  async #readyClient(options: UpstreamRequestOptions): Promise<Client> {
+    const healing = this.state === 'restarting' && this.#everReady && !options.failFast;
+    if (healing) await this.#whenReady(READY_WAIT_MS, options.signal);
     const client = this.#client;
     if (this.state === 'ready' && client) return client;
     const why = this.lastError ? `: ${this.lastError}` : '';
-    throw new HubError('UPSTREAM_UNAVAILABLE', `server "${this.name}" is ${this.state}${why}`, {
+    const error = new HubError('UPSTREAM_UNAVAILABLE', `server "${this.name}" is ${this.state}${why}`, {
       server: this.name,
       retryable: this.state === 'starting' || this.state === 'restarting',
+    });
+    throw markUnsent(error);
+  }
+
+  /**
+   * An MCP-level health probe on the live connection, within `timeoutMs`: `ping` for a 2025-era server,
+   * `server/discover` for a 2026-era one (which has no `ping`; every server must answer discover).
+   * @throws HubError when the server is not connected or does not answer in time.
+   */
+  async ping(timeoutMs: number): Promise<void> {
+    const client = this.#client;
+    if (this.state !== 'ready' || !client) {
+      throw new HubError('UPSTREAM_UNAVAILABLE', `server "${this.name}" is ${this.state}`, {
+        server: this.name,
+      });
+    }
+    const probe =
+      this.protocolVersion === MODERN_ERA
+        ? client.request({ method: 'server/discover', params: {} }, PASSTHROUGH, { timeout: timeoutMs })
+        : client.ping({ timeout: timeoutMs });
+    await probe.catch((error: unknown) => {
+      throw upstreamError(error, this.name);
     });
   }
 
@@ -312,7 +348,7 @@ export class Upstream extends EventEmitter<{
         // Without an onprogress callback the SDK sends no progress token, and progress could never reset the timer.
         onprogress: options.onprogress ?? (() => {}),
         resetTimeoutOnProgress: true,
-        maxTotalTimeout: this.config.timeouts.callMs * 10,
+        maxTotalTimeout: this.config.timeouts.maxTotalMs ?? this.config.timeouts.callMs * 10,
         // A 2026-era server asking for input is answered by the caller, not by the hub.
         allowInputRequired: true,
       }) as Promise<Result>;

@@ -1,5 +1,6 @@
 import { Hub } from '../../hub.ts';
 import { createLogger } from '../../observability/logger.ts';
+import type { ReplicaStatus } from '../../routing/replica.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 import { parseCommand, resolveConfig } from '../options.ts';
 import { printJson, printTable } from '../output.ts';
@@ -22,17 +23,39 @@ export async function run(argv: string[]): Promise<ExitCode> {
   } else {
     printTable(
       ['NAME', 'STATE', 'TRANSPORT', 'TOOLS', 'PROMPTS', 'RESOURCES', 'LAST ERROR'],
-      servers.map((s) => [
-        s.name,
-        s.state,
-        s.transport,
-        String(s.tools),
-        String(s.prompts),
-        String(s.resources),
-        s.lastError ?? '',
+      servers.flatMap((s) => [
+        [
+          s.name,
+          s.state,
+          s.transport,
+          String(s.tools),
+          String(s.prompts),
+          String(s.resources),
+          s.lastError ?? '',
+        ],
+        // A server with replicas gets one indented row per replica, with its circuit and ejection.
+        ...(s.replicas.length > 1 ? s.replicas.map(replicaRow) : []),
       ]),
     );
   }
   const notReady = servers.some((s) => s.state !== 'ready' && s.state !== 'disabled');
   return notReady ? EXIT.UNAVAILABLE : EXIT.OK;
+}
+
+function replicaRow(replica: ReplicaStatus): string[] {
+  const health = [
+    replica.breaker === 'closed' ? '' : `circuit ${replica.breaker}`,
+    replica.ejectedUntil ? 'ejected' : '',
+    replica.mismatch ? 'not used' : '',
+  ].filter(Boolean);
+  const state = health.length > 0 ? `${replica.state} (${health.join(', ')})` : replica.state;
+  return [
+    `  ${replica.id}`,
+    state,
+    replica.transport,
+    '',
+    '',
+    '',
+    replica.mismatch ?? replica.lastError ?? '',
+  ];
 }

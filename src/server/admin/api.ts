@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { Hub } from '../../hub.ts';
+import { routingRoutes } from './routing.ts';
 import { serverRoutes } from './servers.ts';
 
 /**
@@ -10,6 +11,7 @@ import { serverRoutes } from './servers.ts';
 export function adminApi(hub: Hub): Hono {
   const api = new Hono();
   api.route('/servers', serverRoutes(hub));
+  api.route('/', routingRoutes(hub));
   // A catch-all route, not notFound(): a sub-app's notFound handler is not used once it is mounted.
   api.all('*', (c) =>
     c.json({ error: { code: 'NOT_FOUND', message: `no admin endpoint ${c.req.path}` } }, 404),

@@ -1,0 +1,77 @@
+import { type BulkheadPolicy, BulkheadRejectedError, bulkhead } from 'cockatiel';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { ResilienceConfig } from '../config/resilience.ts';
+import { HubError, isAbortError } from '../errors.ts';
+
+/** The key calls without a known client identity share for `perClientPerMinute`. */
+const ANONYMOUS = 'anonymous';
+
+/**
+ * One server's limits: rate limits (rate-limiter-flexible, in memory; per server and per client, per
+ * minute) and a bulkhead (cockatiel: `maxConcurrent` calls in flight, `maxQueue` waiting, the rest
+ * refused at once). Without a setting, that limit is off.
+ */
+export class ServerLimits {
+  readonly #server: string;
+  readonly #perServer: RateLimiterMemory | undefined;
+  readonly #perClient: RateLimiterMemory | undefined;
+  readonly #bulkhead: BulkheadPolicy | undefined;
+
+  constructor(server: string, limits: ResilienceConfig['limits']) {
+    this.#server = server;
+    const perMinute = (points: number | undefined) =>
+      points === undefined ? undefined : new RateLimiterMemory({ points, duration: 60 });
+    this.#perServer = perMinute(limits.perMinute);
+    this.#perClient = perMinute(limits.perClientPerMinute);
+    this.#bulkhead =
+      limits.maxConcurrent === undefined ? undefined : bulkhead(limits.maxConcurrent, limits.maxQueue);
+  }
+
+  /**
+   * Takes one call from the rate limits (the client's first, so one noisy client does not use up the
+   * server's budget for everyone when its own is spent).
+   * @throws HubError `RATE_LIMITED` with `data.retryAfterMs`.
+   */
+  async admit(client: string | undefined): Promise<void> {
+    await this.#consume(this.#perClient, client ?? ANONYMOUS, 'this client');
+    await this.#consume(this.#perServer, 'all', 'all clients');
+  }
+
+  async #consume(limiter: RateLimiterMemory | undefined, key: string, who: string): Promise<void> {
+    if (!limiter) return;
+    try {
+      await limiter.consume(key);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const retryAfterMs = Math.max(1, Math.ceil(rejection.msBeforeNext));
+      throw new HubError(
+        'RATE_LIMITED',
+        `server "${this.#server}": rate limit of ${limiter.points} calls per minute for ${who} reached`,
+        { server: this.#server, retryable: true, data: { retryAfterMs } },
+      );
+    }
+  }
+
+  /**
+   * Runs `fn` inside the bulkhead (queued when all slots are busy).
+   * @throws HubError `OVERLOADED` when the queue is full too, `CANCELLED` when `signal` aborts while queued.
+   */
+  async run<T>(fn: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    if (!this.#bulkhead) return fn();
+    try {
+      return await this.#bulkhead.execute(fn, signal);
+    } catch (error) {
+      if (error instanceof BulkheadRejectedError) {
+        throw new HubError('OVERLOADED', `server "${this.#server}" has too many calls in flight`, {
+          server: this.#server,
+          retryable: true,
+          cause: error,
+        });
+      }
+      if (signal?.aborted && !HubError.is(error) && !isAbortError(error)) {
+        throw new HubError('CANCELLED', 'request cancelled', { server: this.#server, cause: error });
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import { Counter, type Registry } from 'prom-client';
+import { isReplicaFailure } from '../resilience/failures.ts';
+import { createStrategy } from './registry.ts';
+import type { Replica } from './replica.ts';
+import type { RouteContext, RoutingStrategy, StrategyName } from './strategy.ts';
+
+/** One counted routing decision, as the admin API shows it. */
+export interface DecisionCount {
+  replica: string;
+  strategy: StrategyName;
+  count: number;
+}
+
+/** One counter per metrics registry, shared by every server's router (labels tell them apart). */
+const counters = new WeakMap<Registry, Counter<'server' | 'replica' | 'strategy'>>();
+
+function decisionCounter(registry: Registry): Counter<'server' | 'replica' | 'strategy'> {
+  let counter = counters.get(registry);
+  if (!counter) {
+    counter = new Counter({
+      name: 'toolmesh_routing_decisions_total',
+      help: 'Calls routed to each replica, by server, replica and the strategy that chose it.',
+      labelNames: ['server', 'replica', 'strategy'],
+      registers: [registry],
+    });
+    counters.set(registry, counter);
+  }
+  return counter;
+}
+
+/**
+ * Picks a replica of one logical server for each call with the server's strategy, over the replicas that
+ * can take a call: ready, tools matching, breaker admitting, and not ejected (an ejected one is used only
+ * when no other is left). Counts every decision (`toolmesh_routing_decisions_total`),
+ * tracks calls in flight and reports each outcome back to the strategy. The strategy can be swapped at
+ * run time; calls in flight finish on the replica they were sent to.
+ */
+export class Router {
+  readonly #server: string;
+  readonly #counter: Counter<'server' | 'replica' | 'strategy'> | undefined;
+  readonly #counts = new Map<string, DecisionCount>();
+  #strategy: RoutingStrategy;
+
+  constructor(server: string, strategy: StrategyName, metrics?: Registry) {
+    this.#server = server;
+    this.#strategy = createStrategy(strategy);
+    this.#counter = metrics && decisionCounter(metrics);
+  }
+
+  get strategy(): StrategyName {
+    return this.#strategy.name;
+  }
+
+  /**
+   * Routes later calls with a fresh `name` strategy.
+   * @throws Error when no strategy of that name is implemented.
+   */
+  setStrategy(name: StrategyName): void {
+    this.#strategy = createStrategy(name);
+  }
+
+  /**
+   * The replica for the next attempt, preferring those not in `avoid` (already tried for this call), or
+   * undefined when none can take a call.
+   */
+  pick(replicas: readonly Replica[], context: RouteContext, avoid: ReadonlySet<string>): Replica | undefined {
+    const usable = replicas.filter((replica) => !replica.mismatch && replica.breaker.admits(replica.pending));
+    const ready = usable.filter((replica) => replica.upstream.state === 'ready');
+    const tiers = [ready.filter((replica) => !replica.outlier.ejected), ready];
+    for (const fresh of [true, false]) {
+      for (const tier of tiers) {
+        const pool = fresh ? tier.filter((replica) => !avoid.has(replica.id)) : tier;
+        if (pool.length > 0) return this.#choose(pool, context);
+      }
+    }
+    return undefined;
+  }
+
+  #choose(pool: Replica[], context: RouteContext): Replica {
+    const chosen = this.#strategy.select(
+      pool.map((replica) => replica.candidate),
+      context,
+    );
+    const replica = pool.find((candidate) => candidate.id === chosen.id) ?? (pool[0] as Replica);
+    const strategy = this.#strategy.name;
+    const key = `${replica.id}\0${strategy}`;
+    const count = this.#counts.get(key) ?? { replica: replica.id, strategy, count: 0 };
+    count.count += 1;
+    this.#counts.set(key, count);
+    this.#counter?.inc({ server: this.#server, replica: replica.id, strategy });
+    return replica;
+  }
+
+  /** Runs one attempt on `replica`: counts it in flight and reports its outcome and latency to the strategy. */
+  async run<T>(replica: Replica, attempt: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    replica.pending += 1;
+    let ok = true;
+    try {
+      return await attempt();
+    } catch (error) {
+      ok = !isReplicaFailure(error);
+      throw error;
+    } finally {
+      replica.pending -= 1;
+      this.#strategy.record?.({ candidate: replica.id, ok, latencyMs: performance.now() - started });
+    }
+  }
+
+  /** Decisions so far, per replica and strategy. */
+  decisions(): DecisionCount[] {
+    return [...this.#counts.values()].map((count) => ({ ...count }));
+  }
+}
