@@ -28,3 +28,16 @@ export function randomOf<T>(items: readonly T[], random: () => number): T {
   if (items.length === 0) throw new Error('randomOf: no items');
   return items[Math.min(items.length - 1, Math.floor(random() * items.length))] as T;
 }
+
+/**
+ * Two distinct items drawn uniformly at random (for power-of-two-choices: comparing two random replicas
+ * instead of ranking all keeps equally good replicas on equal shares despite noise).
+ * @throws Error when fewer than two items are given.
+ */
+export function twoOf<T>(items: readonly T[], random: () => number): readonly [T, T] {
+  if (items.length < 2) throw new Error('twoOf: fewer than two items');
+  const first = Math.min(items.length - 1, Math.floor(random() * items.length));
+  let second = Math.min(items.length - 2, Math.floor(random() * (items.length - 1)));
+  if (second >= first) second += 1;
+  return [items[first], items[second]] as [T, T];
+}

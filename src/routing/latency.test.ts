@@ -15,15 +15,35 @@ describe('latency', () => {
     assert.deepEqual(new Set([first.id, second.id, third.id]), new Set(['s#0', 's#1', 's#2']));
   });
 
-  it('sends most calls to the fastest replica, and a few to the others to keep measuring them', () => {
+  it('ranks replicas by latency: the fastest gets most, the slowest only the odd measuring call', () => {
     const strategy = latency({ random: seeded(2) });
     const chosen = simulate(strategy, {
       replicas: 3,
       calls: 500,
       latencyMs: (index) => [50, 5, 100][index] as number,
     });
-    assert.ok(share(chosen, 1, 100, 500) > 0.85, `fastest got ${share(chosen, 1, 100, 500)}`);
-    assert.ok(share(chosen, 0, 100, 500) > 0, 'the others are still measured now and then');
+    const [middle = 0, fastest = 0, slowest = 0] = [0, 1, 2].map((index) => share(chosen, index, 100, 500));
+    assert.ok(fastest > 0.5, `fastest got ${fastest}`);
+    assert.ok(middle < fastest && slowest < middle, `${fastest} > ${middle} > ${slowest}`);
+    assert.ok(slowest > 0 && slowest < 0.1, `slowest got ${slowest}`);
+  });
+
+  it('judges a replica by its next call alone once its measurement is stale', () => {
+    const strategy = latency({ random: seeded(8) });
+    const given = candidates(2);
+    for (const [id, ms] of [
+      ['s#0', 10],
+      ['s#1', 500],
+    ] as const) {
+      strategy.select(given, {});
+      strategy.record?.({ candidate: id, ok: true, latencyMs: ms });
+    }
+    // s#1 is left alone for more than LATENCY_STALE_AFTER calls, then answers fast once.
+    for (let call = 0; call < 25; call++) strategy.select([given[0] as (typeof given)[number]], {});
+    strategy.record?.({ candidate: 's#1', ok: true, latencyMs: 10 });
+    const picks = Array.from({ length: 200 }, () => strategy.select(given, {}).id);
+    const share1 = picks.filter((id) => id === 's#1').length / picks.length;
+    assert.ok(share1 > 0.3, `s#1 got ${share1} after one fast call`);
   });
 
   it('weighs load: a busy fast replica costs more than an idle one nearly as fast', () => {
