@@ -64,6 +64,27 @@ describe('limits', () => {
     }
   });
 
+  it('a call cancelled while queued is answered at once, before the calls ahead of it finish', async () => {
+    let settled = 0;
+    const running = [1, 2].map(() =>
+      call(testHub.hub, 'narrow__sleep', { ms: 5_000 }).finally(() => {
+        settled += 1;
+      }),
+    );
+    const controller = new AbortController();
+    const queued = testHub.hub.call({
+      method: 'tools/call',
+      params: { name: 'narrow__sleep', arguments: { ms: 0 } },
+      signal: controller.signal,
+    });
+    controller.abort();
+    const error = await queued.catch((reason: unknown) => reason);
+    assert.ok(HubError.is(error));
+    assert.equal(error.code, 'CANCELLED');
+    assert.equal(settled, 0, 'the calls in flight were still running');
+    await Promise.all(running);
+  });
+
   it('rate limits: per client first, then for the server as a whole, with retryAfterMs', async () => {
     const echo = (client: string) => codeOf(call(testHub.hub, 'metered__echo', { text: 'x' }, client));
     const a = [await echo('a'), await echo('a'), await echo('a'), await echo('a')];
@@ -77,6 +98,32 @@ describe('limits', () => {
     assert.equal(error.server, 'metered');
     assert.equal(error.retryable, true);
     assert.ok(Number(error.data.retryAfterMs) > 0 && Number(error.data.retryAfterMs) <= 60_000);
+  });
+});
+
+describe('timeouts', () => {
+  let testHub: TestHub;
+  before(async () => {
+    testHub = await createTestHub([
+      // Progress every 100 ms keeps restarting the 2 s clock; maxTotalMs still ends the call.
+      { name: 'capped', ...fixture('slow'), timeouts: { startupMs: 30_000, callMs: 2_000, maxTotalMs: 600 } },
+      { name: 'uncapped', ...fixture('slow'), timeouts: { startupMs: 30_000, callMs: 2_000 } },
+    ]);
+  });
+  after(() => testHub.close());
+
+  const sleep = (server: string, ms: number) =>
+    testHub.hub.call({
+      method: 'tools/call',
+      params: { name: `${server}__sleep`, arguments: { ms } },
+      signal: AbortSignal.timeout(60_000),
+      onprogress: () => {},
+    });
+
+  it('maxTotalMs ends a call even while progress keeps arriving', async () => {
+    assert.equal(await codeOf(sleep('capped', 10_000)), 'UPSTREAM_TIMEOUT');
+    // The same call without the cap outlives its per-call timeout thanks to progress (10 × callMs in all).
+    assert.equal(await codeOf(sleep('uncapped', 3_000)), 'ok');
   });
 });
 

@@ -8,8 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Result } from '@modelcontextprotocol/client';
 import { HubError } from '../src/errors.ts';
 import type { Hub } from '../src/hub.ts';
+import { implementedStrategies } from '../src/routing/registry.ts';
 import { createTestHub, type TestHub, testReplica } from '../src/testing/test-hub.ts';
-import { textOf, waitFor } from './faults/_helpers.ts';
+import { httpClient, runCli, tempDir, textOf, waitFor } from './faults/_helpers.ts';
 import { fixturePath, type HttpFixture, nodeBin, startHttpFixture } from './fixtures/spawn.ts';
 
 const stdio = (name: string, ...args: string[]) =>
@@ -120,12 +121,85 @@ describe('a logical server with three replicas (two stdio, one Streamable HTTP)'
     assert.equal((await put('api', {})).status, 400);
     assert.equal((await put('nope', { strategy: 'round-robin' })).status, 404);
 
-    // Calls in flight while the strategy changes all finish.
-    const inFlight = Array.from({ length: 12 }, () => pidOf(testHub.hub));
     const ok = await put('api', { strategy: 'round-robin' });
     assert.equal(ok.status, 200);
     assert.deepEqual(await ok.json(), { name: 'api', strategy: 'round-robin' });
-    assert.equal((await Promise.all(inFlight)).length, 12);
+  });
+
+  it('switching strategies during a load run through the HTTP face loses no call', async () => {
+    const { client } = await httpClient(`${base}/mcp`);
+    const decided = () =>
+      (testHub.hub.server('api')?.router.decisions() ?? []).reduce(
+        (sum, decision) => sum + decision.count,
+        0,
+      );
+    const before = decided();
+    const strategies = implementedStrategies();
+    let switches = 0;
+    try {
+      const total = 90;
+      const queue = Array.from({ length: total }, (_, n) => n);
+      const results = await Promise.all(
+        Array.from({ length: 15 }, async () => {
+          const texts: string[] = [];
+          for (let n = queue.shift(); n !== undefined; n = queue.shift()) {
+            if (n % 10 === 0) {
+              const strategy = strategies[(n / 10) % strategies.length];
+              const response = await fetch(`${base}/api/v1/servers/api/routing`, {
+                method: 'PUT',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ strategy }),
+              });
+              assert.equal(response.status, 200);
+              switches += 1;
+            }
+            texts.push(textOf(await client.callTool({ name: 'api__echo', arguments: { text: `c${n}` } })));
+          }
+          return texts;
+        }),
+      );
+      const answered = results.flat();
+      assert.equal(answered.length, total, 'every call answered');
+      assert.deepEqual(answered.toSorted(), Array.from({ length: total }, (_, n) => `c${n}`).toSorted());
+      assert.equal(decided() - before, total, 'each call routed once');
+      assert.equal(switches, 9);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('toolmesh servers with replicas', () => {
+  it('shows one row per server and an indented row per replica', async () => {
+    const tmp = await tempDir();
+    try {
+      const echo = JSON.stringify([fixturePath('echo'), '--stdio']);
+      const file = await tmp.write(
+        'toolmesh.yaml',
+        `servers:\n  api:\n    replicas:\n      - {command: ${JSON.stringify(nodeBin)}, args: ${echo}}\n` +
+          `      - {command: ${JSON.stringify(nodeBin)}, args: ${echo}}\n`,
+      );
+      const run = await runCli(['servers', '--config', file], { cwd: tmp.dir });
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /^api\s+ready\s+stdio\s+4\b/m);
+      assert.match(run.stdout, /^ {2}api#0\s+ready\s+stdio/m);
+      assert.match(run.stdout, /^ {2}api#1\s+ready\s+stdio/m);
+      const json = await runCli(['servers', '--config', file, '--json'], { cwd: tmp.dir });
+      const [api] = JSON.parse(json.stdout) as {
+        strategy: string;
+        replicas: { id: string; breaker: string }[];
+      }[];
+      assert.equal(api?.strategy, 'round-robin');
+      assert.deepEqual(
+        api?.replicas.map((replica) => [replica.id, replica.breaker]),
+        [
+          ['api#0', 'closed'],
+          ['api#1', 'closed'],
+        ],
+      );
+    } finally {
+      await tmp.cleanup();
+    }
   });
 });
 

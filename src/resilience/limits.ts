@@ -1,7 +1,7 @@
 import { type BulkheadPolicy, BulkheadRejectedError, bulkhead } from 'cockatiel';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { ResilienceConfig } from '../config/resilience.ts';
-import { HubError, isAbortError } from '../errors.ts';
+import { HubError } from '../errors.ts';
 
 /** The key calls without a known client identity share for `perClientPerMinute`. */
 const ANONYMOUS = 'anonymous';
@@ -53,25 +53,37 @@ export class ServerLimits {
   }
 
   /**
-   * Runs `fn` inside the bulkhead (queued when all slots are busy).
+   * Runs `fn` inside the bulkhead (queued when all slots are busy). A call cancelled while it waits in the
+   * queue is answered at once; cockatiel drops it when its turn comes.
    * @throws HubError `OVERLOADED` when the queue is full too, `CANCELLED` when `signal` aborts while queued.
    */
   async run<T>(fn: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
     if (!this.#bulkhead) return fn();
+    const run = this.#bulkhead.execute(fn, signal);
+    let stopListening = () => {};
     try {
-      return await this.#bulkhead.execute(fn, signal);
+      if (!signal) return await run;
+      run.catch(() => {}); // settles later if the caller gave up first: nobody waits for it then
+      const cancelled = new Promise<never>((_, reject) => {
+        const abort = () =>
+          reject(
+            new HubError('CANCELLED', 'request cancelled', { server: this.#server, cause: signal.reason }),
+          );
+        if (signal.aborted) abort();
+        signal.addEventListener('abort', abort, { once: true });
+        stopListening = () => signal.removeEventListener('abort', abort);
+      });
+      // `cancelled` first: when both have settled, the caller's cancellation is the answer.
+      return await Promise.race([cancelled, run]);
     } catch (error) {
-      if (error instanceof BulkheadRejectedError) {
-        throw new HubError('OVERLOADED', `server "${this.#server}" has too many calls in flight`, {
-          server: this.#server,
-          retryable: true,
-          cause: error,
-        });
-      }
-      if (signal?.aborted && !HubError.is(error) && !isAbortError(error)) {
-        throw new HubError('CANCELLED', 'request cancelled', { server: this.#server, cause: error });
-      }
-      throw error;
+      if (!(error instanceof BulkheadRejectedError)) throw error;
+      throw new HubError('OVERLOADED', `server "${this.#server}" has too many calls in flight`, {
+        server: this.#server,
+        retryable: true,
+        cause: error,
+      });
+    } finally {
+      stopListening();
     }
   }
 }

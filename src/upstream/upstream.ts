@@ -202,6 +202,9 @@ export class Upstream extends EventEmitter<{
     this.pid = undefined;
     const exit = this.#transport ? describeExit(this.#transport) : 'connection lost';
     this.#logger.warn({ exit }, 'connection lost');
+    // Over HTTP one failed request is the only sign: closing the client fails the other requests in flight
+    // on that server at once (connection closed), instead of each waiting for its own timeout.
+    if (!this.#transport) void client.close().catch(() => {});
     // The last known lists stay in the catalog: a call meanwhile gets UPSTREAM_UNAVAILABLE naming this
     // server, rather than "unknown tool", and clients are not told the tools vanished for a brief restart.
     this.#retryOrFail(`server ${exit}`, this.#policy.onCrash());

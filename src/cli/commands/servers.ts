@@ -8,7 +8,8 @@ import { printJson, printTable } from '../output.ts';
 export const summary = 'start every server once and report its state, tool count and last error';
 export const help = `Usage: toolmesh servers [--config FILE] [--json]
 
-Starts each configured server, reports it, and stops them again.
+Starts each configured server, reports it, and stops them again. A server with replicas gets one
+indented row per replica (api#0, api#1, ...) with its state, circuit and ejection.
 Exit code 0 when every enabled server is ready, 4 when one is not.`;
 
 export async function run(argv: string[]): Promise<ExitCode> {
