@@ -158,3 +158,32 @@ describe('fallback tools', () => {
     assert.match(await outcome(testHub.hub, 'backup__nope'), /^UNKNOWN_TOOL/);
   });
 });
+
+describe('cancellations', () => {
+  let testHub: TestHub;
+  before(async () => {
+    testHub = await createTestHub([
+      { name: 'slow', ...fixture('slow'), resilience: resolveResilience({ breaker: { failures: 2 } }) },
+    ]);
+  });
+  after(() => testHub.close());
+
+  it('calls their caller cancels are CANCELLED and never open the breaker', async () => {
+    for (let i = 0; i < 4; i++) {
+      const controller = new AbortController();
+      const error = await testHub.hub
+        .call({
+          method: 'tools/call',
+          params: { name: 'slow__sleep', arguments: { ms: 20_000 } },
+          signal: controller.signal,
+          // Cancelled while provably under way upstream: it already reported progress.
+          onprogress: () => controller.abort(),
+        })
+        .catch((reason: unknown) => reason);
+      assert.ok(HubError.is(error));
+      assert.equal(error.code, 'CANCELLED');
+    }
+    assert.equal(testHub.hub.servers()[0]?.replicas[0]?.breaker, 'closed');
+    assert.match(await outcome(testHub.hub, 'slow__sleep', { ms: 1 }), /^slept 1/);
+  });
+});

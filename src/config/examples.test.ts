@@ -57,4 +57,28 @@ describe('examples', () => {
     assert.equal(config.warnings.length, 1);
     assert.match(config.warnings[0] ?? '', /ignored top-level keys globalShortcut/);
   });
+
+  it('replicas: three replicas of mixed transports, with routing and resilience options', async () => {
+    const config = await loadConfig(join(EXAMPLES, 'replicas/toolmesh.yaml'), {});
+    const server = serverOf(config, 'everything');
+    assert.deepEqual(
+      server.replicas?.map((replica) => [replica.transport, replica.weight]),
+      [
+        ['stdio', 1],
+        ['stdio', 2],
+        ['http', 1],
+      ],
+    );
+    assert.equal(server.replicas?.[2]?.url, 'http://127.0.0.1:3001/mcp');
+    assert.equal(server.resilience?.routing.strategy, 'least-pending');
+    assert.deepEqual(server.resilience?.breaker, {
+      failures: 5,
+      halfOpenAfterMs: 30000,
+      halfOpenCalls: 3,
+      successes: 2,
+    });
+    assert.deepEqual([...(server.resilience?.idempotentTools ?? [])], ['echo', 'get-sum']);
+    assert.equal(server.timeouts.maxTotalMs, 60000);
+    assert.deepEqual(config.warnings, []);
+  });
 });

@@ -182,7 +182,9 @@ export class LogicalServer extends EventEmitter<{
         // With other replicas to go to, a replica that is restarting or lost its connection fails fast.
         const upstreamOptions = { ...options, failFast: !single };
         return this.router.run(replica, () =>
-          replica.send(this.name, (upstream) => upstream.request(method, params, upstreamOptions)),
+          replica.send(this.name, options.signal, (upstream) =>
+            upstream.request(method, params, upstreamOptions),
+          ),
         );
       }, options.signal);
     } catch (error) {

@@ -1,5 +1,6 @@
 import type { ServerConfig } from '../config/model.ts';
 import type { ResilienceConfig } from '../config/resilience.ts';
+import { HubError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import { type BreakerState, ReplicaBreaker } from '../resilience/breaker.ts';
 import { isReplicaFailure } from '../resilience/failures.ts';
@@ -67,12 +68,22 @@ export class Replica {
   }
 
   /**
-   * Sends through this replica's breaker and feeds the outcome to outlier detection.
-   * @throws HubError `CIRCUIT_OPEN`, or what the upstream raised.
+   * Sends through this replica's breaker and feeds the outcome to outlier detection. Whatever fails
+   * after the caller cancelled is a cancellation, never the replica's failure.
+   * @throws HubError `CIRCUIT_OPEN`, `CANCELLED`, or what the upstream raised.
    */
-  async send<T>(server: string, fn: (upstream: Upstream) => Promise<T>): Promise<T> {
+  async send<T>(
+    server: string,
+    signal: AbortSignal | undefined,
+    fn: (upstream: Upstream) => Promise<T>,
+  ): Promise<T> {
+    const attempt = () =>
+      fn(this.upstream).catch((error: unknown) => {
+        if (!signal?.aborted || (HubError.is(error) && error.code === 'CANCELLED')) throw error;
+        throw new HubError('CANCELLED', 'request cancelled', { server, cause: error });
+      });
     try {
-      const result = await this.breaker.execute(server, () => fn(this.upstream));
+      const result = await this.breaker.execute(server, attempt);
       this.outlier.success();
       return result;
     } catch (error) {

@@ -1,4 +1,5 @@
 import { Counter, type Registry } from 'prom-client';
+import { HubError } from '../errors.ts';
 import { isReplicaFailure } from '../resilience/failures.ts';
 import { createStrategy } from './registry.ts';
 import type { Replica } from './replica.ts';
@@ -91,19 +92,26 @@ export class Router {
     return replica;
   }
 
-  /** Runs one attempt on `replica`: counts it in flight and reports its outcome and latency to the strategy. */
+  /**
+   * Runs one attempt on `replica`: counts it in flight and reports its outcome and latency to the strategy
+   * (a cancelled attempt is not reported).
+   */
   async run<T>(replica: Replica, attempt: () => Promise<T>): Promise<T> {
     const started = performance.now();
     replica.pending += 1;
     let ok = true;
+    let cancelled = false;
     try {
       return await attempt();
     } catch (error) {
       ok = !isReplicaFailure(error);
+      // A cancelled call says nothing about the replica, not even its latency.
+      cancelled = HubError.is(error) && error.code === 'CANCELLED';
       throw error;
     } finally {
       replica.pending -= 1;
-      this.#strategy.record?.({ candidate: replica.id, ok, latencyMs: performance.now() - started });
+      const latencyMs = performance.now() - started;
+      if (!cancelled) this.#strategy.record?.({ candidate: replica.id, ok, latencyMs });
     }
   }
 
