@@ -5,22 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createStrategy, implementedStrategies } from './registry.ts';
-import type { Candidate } from './strategy.ts';
-
-function candidates(count: number): Candidate[] {
-  return Array.from({ length: count }, (_, index) => ({ id: `s#${index}`, index, weight: 1, pending: 0 }));
-}
-
-/** A deterministic pseudo-random source (mulberry32), so randomised strategies are reproducible. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { candidates, seeded } from './testing.ts';
 
 for (const name of implementedStrategies()) {
   describe(`routing strategy contract: ${name}`, () => {
@@ -50,6 +35,19 @@ for (const name of implementedStrategies()) {
         assert.ok(given.includes(chosen));
         strategy.record?.({ candidate: chosen.id, ok: true, latencyMs: 2 });
       }
+    });
+
+    it('draws randomness only from options.random: two instances with one seed decide alike', () => {
+      const decide = () => {
+        const strategy = createStrategy(name, { random: seeded(5) });
+        const given = candidates(4);
+        return Array.from({ length: 60 }, (_, call) => {
+          const chosen = strategy.select(given, call % 2 === 0 ? { key: `k${call % 5}` } : {});
+          strategy.record?.({ candidate: chosen.id, ok: call % 7 !== 0, latencyMs: 1 + ((call * 13) % 17) });
+          return chosen.id;
+        });
+      };
+      assert.deepEqual(decide(), decide());
     });
 
     it('ignores feedback about a replica it no longer sees', () => {
