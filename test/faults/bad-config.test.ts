@@ -205,17 +205,21 @@ describe('bad config files (real CLI)', () => {
       [
         'servers:',
         '  remote:',
+        // user:password@ becomes an Authorization header (with a header too it would be a config error).
         `    url: http://user:\${TM_SECRET}@127.0.0.1:${port}/mcp?token=\${TM_SECRET}`,
-        '    headers:',
-        '      Authorization: Bearer ${TM_SECRET}',
         '  plain:',
         `    url: http://127.0.0.1:${port}/mcp?token=\${TM_SECRET}`,
+        '  both:',
+        `    url: http://user:\${TM_SECRET}@127.0.0.1:${port}/mcp`,
+        '    headers:',
+        '      Authorization: Bearer ${TM_SECRET}',
         '',
       ].join('\n'),
     );
     const run = await toolmesh('servers', '--json', '--verbose', '--config', 'remote.yaml');
     assert.equal(run.code, EXIT_UNAVAILABLE, run.stderr);
-    const [remote, plain] = JSON.parse(run.stdout) as ServerStatus[];
+    const [remote, plain, both] = JSON.parse(run.stdout) as ServerStatus[];
+    assert.match(both?.lastError ?? '', /user:password@ credentials and headers\.Authorization is set too/);
     assert.ok(remote?.state === 'failed' || remote?.state === 'restarting', JSON.stringify(remote));
     assert.match(
       remote?.lastError ?? '',
