@@ -1,4 +1,10 @@
-import { DEFAULT_LISTEN, DEFAULT_TIMEOUTS, type HubConfig, type ServerConfig } from '../config/model.ts';
+import {
+  DEFAULT_LISTEN,
+  DEFAULT_SERVER_CATALOG,
+  DEFAULT_TIMEOUTS,
+  type HubConfig,
+  type ServerConfig,
+} from '../config/model.ts';
 import { Hub } from '../hub.ts';
 import { createLogger, type LogLevel } from '../observability/logger.ts';
 import { type HttpHandle, serveHttp } from '../server/http.ts';
@@ -24,6 +30,7 @@ export function testServerConfig(server: TestServer): ServerConfig {
     headers: {},
     enabled: true,
     prefix: true,
+    catalog: DEFAULT_SERVER_CATALOG,
     source: { file: '<test>' },
     ...server,
     timeouts: { ...DEFAULT_TIMEOUTS, ...server.timeouts },

@@ -1,0 +1,33 @@
+/**
+ * Text rules for what servers send: the comparison form used to find look-alike names, and the cleaning
+ * applied to descriptions before clients (and their models) read them.
+ */
+
+/**
+ * The form two names are compared in: NFKC (so full-width `ｒｅａｄ` and ligatures match their plain
+ * forms) plus case folding. JavaScript has no full case fold; upper- then lower-casing covers the
+ * common special cases (`ß` → `ss`). Names are still served as given: this is only for comparison.
+ */
+export function foldName(name: string): string {
+  return name.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
+}
+
+// C0 controls except tab, line feed and carriage return; DEL and C1 controls (ANSI escapes start with ESC);
+// zero-width characters, bidi embeddings, overrides and isolates, and the BOM: invisible to a reviewer,
+// readable by a model ("line jumping", docs/conflicts.md and SECURITY.md).
+const HIDDEN =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/** `text` without control, zero-width and bidi characters. */
+export function stripHidden(text: string): string {
+  return text.replace(HIDDEN, '');
+}
+
+/** A copy of `definition` with its `title` and `description` stripped of hidden characters (if present). */
+export function cleanTexts<T extends { title?: string; description?: string }>(definition: T): T {
+  const copy = { ...definition };
+  if (typeof copy.description === 'string') copy.description = stripHidden(copy.description);
+  if (typeof copy.title === 'string') copy.title = stripHidden(copy.title);
+  return copy;
+}
