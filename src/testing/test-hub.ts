@@ -1,4 +1,5 @@
 import {
+  type CatalogConfig,
   DEFAULT_LISTEN,
   DEFAULT_SERVER_CATALOG,
   DEFAULT_TIMEOUTS,
@@ -43,7 +44,14 @@ export function testServerConfig(server: TestServer): ServerConfig {
  */
 export async function createTestHub(
   servers: TestServer[],
-  options: { http?: boolean; sessionIdleMs?: number } = {},
+  options: {
+    http?: boolean;
+    sessionIdleMs?: number;
+    /** Conflict resolution settings (default: prefix). */
+    catalog?: CatalogConfig;
+    /** The store file (default: in memory, so tests never write to ~/.toolmesh). */
+    storePath?: string;
+  } = {},
 ): Promise<TestHub> {
   const config: HubConfig = {
     servers: servers.map(testServerConfig),
@@ -51,6 +59,8 @@ export async function createTestHub(
     file: '<test>',
     format: 'toolmesh',
     warnings: [],
+    ...(options.catalog && { catalog: options.catalog }),
+    store: { path: options.storePath ?? ':memory:' },
   };
   const level = (process.env.TOOLMESH_LOG_LEVEL as LogLevel | undefined) ?? 'silent';
   const hub = new Hub(config, { logger: createLogger(level) });
