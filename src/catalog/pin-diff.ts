@@ -1,13 +1,17 @@
 import { createTwoFilesPatch } from 'diff';
 import type { PinRecord } from '../store/store.ts';
 import { canonicalJson, PINNED_FIELDS } from './pins.ts';
+import { revealHidden } from './text.ts';
 
 /** One pinned field that differs between the approved definition and the one the server lists now. */
 export interface FieldChange {
   readonly field: string;
   readonly approved?: unknown;
   readonly listed?: unknown;
-  /** A unified line diff: the text itself for strings, sorted pretty JSON for anything else. */
+  /**
+   * A unified line diff: the text itself for strings, sorted pretty JSON for anything else. Hidden
+   * characters (control, zero-width, bidi) are shown as `\u{XXXX}` so a reviewer sees them.
+   */
   readonly diff: string;
 }
 
@@ -38,6 +42,9 @@ export function diffPin(pin: PinRecord): FieldChange[] {
 
 function asText(value: unknown): string {
   if (value === undefined) return '';
-  const text = typeof value === 'string' ? value : JSON.stringify(JSON.parse(canonicalJson(value)), null, 2);
+  const text =
+    typeof value === 'string'
+      ? revealHidden(value)
+      : JSON.stringify(JSON.parse(canonicalJson(value)), null, 2);
   return text.endsWith('\n') ? text : `${text}\n`;
 }

@@ -24,6 +24,11 @@ export function stripHidden(text: string): string {
   return text.replace(HIDDEN, '');
 }
 
+/** `text` with hidden characters shown as `\u{XXXX}`, so a reviewer sees what a model would read. */
+export function revealHidden(text: string): string {
+  return text.replace(HIDDEN, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}}`);
+}
+
 /** A copy of `definition` with its `title` and `description` stripped of hidden characters (if present). */
 export function cleanTexts<T extends { title?: string; description?: string }>(definition: T): T {
   const copy = { ...definition };

@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
 import type { Hub } from '../../hub.ts';
+import { conflictRoutes } from './conflicts.ts';
+import { pinRoutes } from './pins.ts';
 import { serverRoutes } from './servers.ts';
 
 /**
@@ -10,6 +12,8 @@ import { serverRoutes } from './servers.ts';
 export function adminApi(hub: Hub): Hono {
   const api = new Hono();
   api.route('/servers', serverRoutes(hub));
+  api.route('/conflicts', conflictRoutes(hub));
+  api.route('/pins', pinRoutes(hub));
   // A catch-all route, not notFound(): a sub-app's notFound handler is not used once it is mounted.
   api.all('*', (c) =>
     c.json({ error: { code: 'NOT_FOUND', message: `no admin endpoint ${c.req.path}` } }, 404),
