@@ -15,7 +15,7 @@ import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@mod
 import type { Catalog } from '../src/catalog/catalog.ts';
 import { type CatalogConfig, DEFAULT_SERVER_CATALOG } from '../src/config/model.ts';
 import { createTestHub, type TestServer } from '../src/testing/test-hub.ts';
-import { httpClient, textOf, waitFor } from './faults/_helpers.ts';
+import { httpClient, runCli, textOf, waitFor } from './faults/_helpers.ts';
 import { freePort, nodeBin, startHttpFixture, stdioFixture } from './fixtures/spawn.ts';
 
 const filesystem = createRequire(import.meta.url).resolve(
@@ -255,5 +255,59 @@ describe('adding a server never renames a served tool', () => {
       await hub.close();
       await fixture.stop();
     }
+  });
+});
+
+describe('the conflict report', () => {
+  it('toolmesh conflicts (table and --json) and GET /api/v1/conflicts say what collided, who won and why', async () => {
+    const file = join(dir, 'report.yaml');
+    const server = (name: string, folder: string) => [
+      `  ${name}:`,
+      `    command: ${JSON.stringify(nodeBin)}`,
+      `    args: ${JSON.stringify([filesystem, folder])}`,
+    ];
+    await writeFile(
+      file,
+      [
+        `store: { path: ${JSON.stringify(join(dir, 'report.db'))} }`,
+        'catalog: { conflicts: priority, priority: [fs2] }',
+        'servers:',
+        ...server('fs1', one),
+        ...server('fs2', two),
+        '',
+      ].join('\n'),
+    );
+    const json = await runCli(['conflicts', '--json', '--config', file], { cwd: dir });
+    assert.equal(json.code, 0, json.stderr);
+    const report = JSON.parse(json.stdout) as Catalog['conflicts'];
+    const read = report.find((c) => c.kind === 'tool' && c.name === 'read_text_file');
+    assert.deepEqual(read, {
+      kind: 'tool',
+      name: 'read_text_file',
+      decidedBy: 'priority',
+      winner: 'fs2',
+      reason: 'fs2 comes first in catalog.priority',
+      entries: [
+        { server: 'fs1', original: 'read_text_file', served: 'fs1__read_text_file' },
+        { server: 'fs2', original: 'read_text_file', served: 'read_text_file' },
+      ],
+    });
+    const table = await runCli(['conflicts', '--config', file], { cwd: dir });
+    assert.match(table.stdout, /^KIND\s+NAME\s+WINNER\s+SERVED AS\s+WHY$/m);
+    assert.match(
+      table.stdout,
+      /^tool\s+read_text_file\s+fs2\s+fs1: fs1__read_text_file, fs2: read_text_file\s+priority: fs2 comes first/m,
+    );
+
+    await withHub([fs1(), fs2()], { http: true }, async (hub) => {
+      const response = await fetch(`http://127.0.0.1:${hub.http?.port}/api/v1/conflicts`);
+      const body = (await response.json()) as { conflicts: Catalog['conflicts'] };
+      const entry = body.conflicts.find((c) => c.name === 'read_text_file');
+      assert.equal(entry?.decidedBy, 'none');
+      assert.deepEqual(
+        entry?.entries.map((e) => e.served),
+        ['fs1__read_text_file', 'fs2__read_text_file'],
+      );
+    });
   });
 });

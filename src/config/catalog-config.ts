@@ -49,6 +49,8 @@ export interface CatalogContext {
   env: Env;
   locate(path: readonly PropertyKey[]): Position | undefined;
   issues: ConfigIssue[];
+  /** Every server name in the file, including entries too broken to build. */
+  serverNames: readonly string[];
 }
 
 /**
@@ -56,9 +58,16 @@ export interface CatalogContext {
  * no served name is given twice by `tools.overrides`.
  */
 export function resolveCatalog(raw: unknown, servers: ServerConfig[], ctx: CatalogContext): CatalogConfig {
-  // A malformed section was reported by the file schema already; defaults stand in.
-  const section = catalogSchema.safeParse(raw ?? {}).data ?? {};
-  const names = new Set(servers.map((server) => server.name));
+  // Field by field: a malformed field was reported by the file schema already, and a default stands in
+  // for it, so the other fields are still checked.
+  const record = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const { shape } = catalogSchema;
+  const section = {
+    conflicts: shape.conflicts.safeParse(record.conflicts).data,
+    priority: shape.priority.safeParse(record.priority).data,
+    owners: shape.owners.safeParse(record.owners).data,
+  };
+  const names = new Set(ctx.serverNames);
   const issue = (path: PropertyKey[], message: string, fix: string) =>
     ctx.issues.push({ file: ctx.file, ...ctx.locate(path), path: path.join('.'), message, fix });
   const known = `configured servers: ${[...names].join(', ') || 'none'}`;

@@ -101,8 +101,9 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
     if (server) servers.push(server);
   }
   const listen = resolveListen(top.listen, { ...ctx, issues });
-  const catalog = resolveCatalog(top.catalog, servers, { ...ctx, issues });
-  const store = resolveStore(top.store, { ...ctx, issues });
+  const serverNames = typeof map === 'object' && map !== null ? Object.keys(map) : [];
+  const catalog = resolveCatalog(top.catalog, servers, { ...ctx, issues, serverNames });
+  const store = resolveStore(top.store, { ...ctx, issues, serverNames });
 
   if (issues.length > 0) {
     // File order reads best; issues without a line concern the whole file and come first.
