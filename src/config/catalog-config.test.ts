@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from './config-error.ts';
-import { parseConfig } from './load.ts';
+import { loadConfig, parseConfig } from './load.ts';
 
 const FILE = '/srv/conf/toolmesh.yaml';
 const servers = 'servers:\n  a: { command: a }\n  b: { command: b }\n';
@@ -81,5 +81,20 @@ servers:
   it('suggests the right key for typos inside the new sections', () => {
     assert.match(issuesOf(`catalog: { conflict: prefix }\n${servers}`), /did you mean "conflicts"\?/);
     assert.match(issuesOf('servers:\n  a: { command: a, tools: { alow: [x] } }\n'), /did you mean "allow"\?/);
+  });
+});
+
+describe('examples/catalog', () => {
+  it('validates, with the owner, filters, rename, block default and store path as its README says', async () => {
+    const dir = resolve(import.meta.dirname, '../../examples/catalog');
+    const config = await loadConfig(join(dir, 'toolmesh.yaml'), {});
+    assert.deepEqual(config.warnings, []);
+    assert.equal(config.catalog?.conflicts, 'conditional');
+    assert.equal(config.catalog?.owners.get('read_text_file'), 'docs');
+    assert.equal(config.store?.path, join(dir, '.toolmesh/toolmesh.db'));
+    const [docs, scratch] = config.servers;
+    assert.ok(docs?.catalog.tools.deny.includes('write_*'));
+    assert.equal(docs?.catalog.overrides.get('search_files')?.name, 'search_docs');
+    assert.equal(scratch?.catalog.pinning, 'block');
   });
 });
