@@ -7,8 +7,9 @@ import type {
 import type { Registry } from 'prom-client';
 import { type Catalog, type CatalogSource, EMPTY_CATALOG, resourceOwner } from './catalog/catalog.ts';
 import { CatalogKeeper } from './catalog/keeper.ts';
+import { DEFAULT_STORE_PATH } from './config/catalog-config.ts';
 import type { HubConfig, TransportKind } from './config/model.ts';
-import { HubError } from './errors.ts';
+import { describeError, HubError } from './errors.ts';
 import { type Logger, silentLogger } from './observability/logger.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
 import { type CallFn, compose, type Interceptor } from './pipeline/call.ts';
@@ -87,7 +88,7 @@ export class Hub extends EventEmitter<{
     this.logger = options.logger ?? silentLogger();
     this.keeper = new CatalogKeeper({
       catalog: config.catalog,
-      store: options.store ?? openSqliteStore(config.store?.path ?? ':memory:'),
+      store: options.store ?? openStore(config, this.logger),
       logger: this.logger,
       metrics: this.metrics,
       onChange: () => this.#listsChanged(['tools']),
@@ -222,6 +223,22 @@ export class Hub extends EventEmitter<{
       this.#reportedConflicts.add(key);
       this.logger.warn(conflict, `name collision: ${conflict.reason}`);
     }
+  }
+}
+
+/**
+ * The store at `config.store.path`. When the default file cannot be opened (no writable home directory),
+ * the hub runs with an in-memory store and says so: pins and names then last one run. A path the user
+ * chose must work, so that failure is thrown.
+ */
+function openStore(config: HubConfig, logger: Logger): Store {
+  const path = config.store?.path ?? ':memory:';
+  try {
+    return openSqliteStore(path);
+  } catch (error) {
+    if (path !== DEFAULT_STORE_PATH) throw error;
+    logger.warn({ err: describeError(error) }, 'store unavailable: pins and names are kept in memory only');
+    return openSqliteStore(':memory:');
   }
 }
 

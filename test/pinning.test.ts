@@ -130,6 +130,9 @@ describe('pinning with a server that changes a tool between restarts', () => {
         [['description', ORIGINAL, POISONED]],
       );
 
+      const metrics = await (await fetch(`http://127.0.0.1:${running.http.port}/metrics`)).text();
+      assert.match(metrics, /^toolmesh_pin_changes_total\{server="fx",policy="block"\} 1$/m);
+
       const diff = await runCli(['pins', 'diff', 'fx__echo', '--config', file], { cwd: tmp.dir });
       assert.equal(diff.code, 0, diff.stderr);
       assert.match(

@@ -34,9 +34,9 @@ interface PinRow {
  * @throws Error when the file cannot be created or opened (message names the path).
  */
 export function openSqliteStore(path: string): Store {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let db: DatabaseSync;
   try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     db = new DatabaseSync(path, { timeout: 5_000 });
     db.exec('PRAGMA journal_mode = WAL');
     migrate(db);
