@@ -29,10 +29,37 @@ export function revealHidden(text: string): string {
   return text.replace(HIDDEN, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}}`);
 }
 
-/** A copy of `definition` with its `title` and `description` stripped of hidden characters (if present). */
-export function cleanTexts<T extends { title?: string; description?: string }>(definition: T): T {
-  const copy = { ...definition };
-  if (typeof copy.description === 'string') copy.description = stripHidden(copy.description);
-  if (typeof copy.title === 'string') copy.title = stripHidden(copy.title);
-  return copy;
+/** Nesting deeper than this is served as it is (a guard against pathological schemas, not a limit in practice). */
+const MAX_DEPTH = 32;
+
+/**
+ * `definition` with hidden characters stripped from every string `title` and `description`, at any depth:
+ * the tool's own, its schemas' properties, a prompt's arguments. Objects without such text are returned
+ * as they are, so an unchanged definition costs no copy.
+ */
+export function cleanTexts<T>(definition: T): T {
+  return clean(definition, 0) as T;
+}
+
+function clean(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
+  if (Array.isArray(value)) {
+    const items = value.map((item) => clean(item, depth + 1));
+    return items.some((item, i) => item !== value[i]) ? items : value;
+  }
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const text = key === 'title' || key === 'description';
+    const cleaned = text && typeof item === 'string' ? stripHidden(item) : clean(item, depth + 1);
+    if (cleaned === item) continue;
+    copy ??= { ...value };
+    // defineProperty, not assignment: a key named `__proto__` must stay a plain key.
+    Object.defineProperty(copy, key, {
+      value: cleaned,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy ?? value;
 }
