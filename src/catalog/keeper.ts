@@ -61,6 +61,7 @@ export class CatalogKeeper {
 
   /** Remembers the names `catalog` serves for items under `conditional` (call once served to clients). */
   remember(catalog: Catalog, sources: readonly CatalogSource[]): void {
+    if (this.#closed) return;
     const strategies = new Map(sources.map((s) => [s.name, s.catalog?.conflicts ?? this.#config.conflicts]));
     const fresh: ServedName[] = [];
     const add = (kind: ServedName['kind'], entry: { name: string; server: string; original: string }) => {
@@ -118,6 +119,8 @@ export class CatalogKeeper {
     const policy = source.catalog?.pinning ?? 'warn';
     const cached = this.#verdicts.get(source.name);
     if (cached && cached.tools === source.lists.tools && cached.policy === policy) return cached.verdict;
+    // A list change can still arrive while the hub stops; the store is gone by then, the last verdict holds.
+    if (this.#closed) return cached?.verdict ?? { withheld: new Set(), changed: [] };
     const verdict = checkPins(this.store.pins, source.name, source.lists.tools, policy);
     this.#verdicts.set(source.name, { tools: source.lists.tools, policy, verdict });
     for (const tool of verdict.changed) {
