@@ -100,6 +100,20 @@ describe('buildCatalog', () => {
     assert.equal(renamed.tools.get('web_get')?.definition.description, 'Get a page');
   });
 
+  it('a rename wins over another server offering that name bare; the other is prefixed', () => {
+    const overrides = new Map([['fetch', { name: 'search' }]]);
+    const catalog = buildCatalog(
+      [source('a', ['fetch'], { catalog: shaping({ overrides }) }), source('b', ['search'])],
+      { catalog: global({ conflicts: 'conditional' }) },
+    );
+    assert.deepEqual([...catalog.tools.keys()], ['search', 'b__search']);
+    assert.equal(catalog.tools.get('search')?.server, 'a');
+    assert.deepEqual(
+      [catalog.conflicts[0]?.name, catalog.conflicts[0]?.decidedBy, catalog.conflicts[0]?.winner],
+      ['search', 'rename', 'a'],
+    );
+  });
+
   it('applies allow/deny globs to tools, prompts and resources, deny winning', () => {
     const catalog = buildCatalog([
       {

@@ -73,7 +73,7 @@ export function placeNamed(
     if (new Set(group.map((item) => item.server)).size < 2) continue;
     conflicts.push({
       kind: group[0]?.kind ?? 'tool',
-      name: group[0]?.original ?? key,
+      name: group[0]?.rename ?? group[0]?.original ?? key,
       decidedBy: decision?.decidedBy ?? 'none',
       ...(decision?.winner !== undefined && { winner: decision.winner }),
       reason: decision?.reason ?? 'every server serves it under its prefix (prefix strategy)',
