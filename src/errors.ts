@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'UNKNOWN_TOOL'
   | 'UNKNOWN_PROMPT'
   | 'UNKNOWN_RESOURCE'
+  // a tool whose definition changed since it was approved, withheld by pinning until approved again
+  | 'TOOL_CHANGED'
   // an upstream's fault: never reported as the caller's
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_TIMEOUT'

@@ -5,9 +5,11 @@ import type {
   ServerCapabilities,
 } from '@modelcontextprotocol/client';
 import type { Registry } from 'prom-client';
-import { buildCatalog, type Catalog, EMPTY_CATALOG, resourceOwner } from './catalog/catalog.ts';
+import { type Catalog, type CatalogSource, EMPTY_CATALOG, resourceOwner } from './catalog/catalog.ts';
+import { CatalogKeeper } from './catalog/keeper.ts';
+import { DEFAULT_STORE_PATH } from './config/catalog-config.ts';
 import type { HubConfig } from './config/model.ts';
-import { HubError } from './errors.ts';
+import { describeError, HubError } from './errors.ts';
 import { type Logger, silentLogger } from './observability/logger.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
 import { type CallFn, compose, type Interceptor } from './pipeline/call.ts';
@@ -15,6 +17,8 @@ import { createDispatch } from './pipeline/dispatch.ts';
 import { fallbackInterceptor } from './resilience/fallback.ts';
 import { LogicalServer, type ServerStatus } from './routing/logical-server.ts';
 import { registerReplicaGauges } from './routing/replica-metrics.ts';
+import { openSqliteStore } from './store/sqlite.ts';
+import type { Store } from './store/store.ts';
 import type { ListKind } from './upstream/lists.ts';
 
 export type { ServerStatus } from './routing/logical-server.ts';
@@ -23,6 +27,8 @@ export interface HubOptions {
   logger?: Logger;
   /** Wrap the call path (outermost first). */
   interceptors?: readonly Interceptor[];
+  /** The state store; default: the SQLite file at `config.store.path` (in memory without one). */
+  store?: Store;
 }
 
 /** The optional server features the hub serves when, and only when, an upstream has them. */
@@ -62,11 +68,20 @@ export class Hub extends EventEmitter<{
   #started = false;
   readonly #reportedConflicts = new Set<string>();
   #whenStarted: Promise<void> | undefined;
+  /** Pins, remembered names and the store behind them (`toolmesh pins`, `/api/v1/pins`). */
+  readonly keeper: CatalogKeeper;
 
   constructor(config: HubConfig, options: HubOptions = {}) {
     super();
     this.config = config;
     this.logger = options.logger ?? silentLogger();
+    this.keeper = new CatalogKeeper({
+      catalog: config.catalog,
+      store: options.store ?? openStore(config, this.logger),
+      logger: this.logger,
+      metrics: this.metrics,
+      onChange: () => this.#listsChanged(['tools']),
+    });
     for (const server of config.servers) {
       const upstream = new LogicalServer(server, this.logger, this.metrics);
       upstream.on('lists', (kinds) => this.#listsChanged(kinds));
@@ -107,6 +122,8 @@ export class Hub extends EventEmitter<{
         this.#pendingKinds.clear();
         this.#rebuild();
         this.#started = true;
+        this.keeper.remember(this.#catalog, this.#sources());
+        this.keeper.watch();
       },
     );
     return this.#whenStarted;
@@ -124,6 +141,7 @@ export class Hub extends EventEmitter<{
   async stop(): Promise<void> {
     clearTimeout(this.#coalesceTimer);
     await Promise.all([...this.#upstreams.values()].map((upstream) => upstream.stop()));
+    this.keeper.close();
   }
 
   /** Which optional features at least one server has (declared at its last handshake). */
@@ -184,18 +202,41 @@ export class Hub extends EventEmitter<{
     }, COALESCE_MS);
   }
 
-  #rebuild(): void {
-    const sources = [...this.#upstreams.values()].map((upstream) => ({
+  #sources(): CatalogSource[] {
+    return [...this.#upstreams.values()].map((upstream) => ({
       name: upstream.name,
       prefix: upstream.config.prefix,
       lists: upstream.lists,
+      catalog: upstream.config.catalog,
+      version: upstream.serverVersion,
     }));
-    this.#catalog = buildCatalog(sources);
+  }
+
+  #rebuild(): void {
+    const sources = this.#sources();
+    this.#catalog = this.keeper.build(sources);
+    if (this.#started) this.keeper.remember(this.#catalog, sources);
     for (const conflict of this.#catalog.conflicts) {
-      const key = `${conflict.kind}\0${conflict.name}\0${conflict.dropped}`;
+      const key = `${conflict.kind}\0${conflict.name}\0${conflict.entries.map((e) => e.served).join()}`;
       if (this.#reportedConflicts.has(key)) continue; // say it once, not on every rebuild
       this.#reportedConflicts.add(key);
-      this.logger.warn(conflict, 'name collision: the first server in config order keeps the name');
+      this.logger.warn(conflict, `name collision: ${conflict.reason}`);
     }
+  }
+}
+
+/**
+ * The store at `config.store.path`. When the default file cannot be opened (no writable home directory),
+ * the hub runs with an in-memory store and says so: pins and names then last one run. A path the user
+ * chose must work, so that failure is thrown.
+ */
+function openStore(config: HubConfig, logger: Logger): Store {
+  const path = config.store?.path ?? ':memory:';
+  try {
+    return openSqliteStore(path);
+  } catch (error) {
+    if (path !== DEFAULT_STORE_PATH) throw error;
+    logger.warn({ err: describeError(error) }, 'store unavailable: pins and names are kept in memory only');
+    return openSqliteStore(':memory:');
   }
 }

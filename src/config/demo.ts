@@ -6,7 +6,14 @@ import { cpSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { DEFAULT_LISTEN, DEFAULT_TIMEOUTS, type HubConfig, type ServerConfig } from './model.ts';
+import {
+  DEFAULT_CATALOG,
+  DEFAULT_LISTEN,
+  DEFAULT_SERVER_CATALOG,
+  DEFAULT_TIMEOUTS,
+  type HubConfig,
+  type ServerConfig,
+} from './model.ts';
 
 /** `HubConfig.file` and `ServerConfig.source.file` of the demo. */
 export const DEMO_FILE = '<builtin demo>';
@@ -34,6 +41,7 @@ function server(name: string, args: string[], env: Record<string, string> = {}):
     headers: {},
     enabled: true,
     prefix: true,
+    catalog: DEFAULT_SERVER_CATALOG,
     timeouts: { ...DEFAULT_TIMEOUTS },
     source: { file: DEMO_FILE },
   };
@@ -64,5 +72,8 @@ export function demoConfig(): HubConfig {
     file: DEMO_FILE,
     format: 'toolmesh',
     warnings: [],
+    catalog: DEFAULT_CATALOG,
+    // Like the memory file: trying the demo never writes outside the temp dir.
+    store: { path: join(tmpdir(), 'toolmesh-demo.db') },
   };
 }

@@ -3,6 +3,13 @@
  * shown: they speak of types ("received number") rather than of what to write in the file.
  */
 import type { core } from 'zod';
+import {
+  catalogSchema,
+  filterSchema,
+  storeSchema,
+  toolOverrideSchema,
+  toolShapeSchema,
+} from './catalog-schema.ts';
 import { type ConfigIssue, formatPath } from './config-error.ts';
 import {
   FIELD_ALIASES,
@@ -112,8 +119,13 @@ function keyIssue(
 function knownKeys(path: PropertyKey[]): string[] {
   if (path.length === 0) return Object.keys(nativeFileSchema.shape);
   if (path[0] === 'listen') return Object.keys(listenSchema.shape);
+  if (path[0] === 'catalog') return Object.keys(catalogSchema.shape);
+  if (path[0] === 'store') return Object.keys(storeSchema.shape);
   if (path.length === 2) return Object.keys(serverEntrySchema.shape);
   if (path[2] === 'timeouts') return Object.keys(timeoutsSchema.shape);
+  if (path[2] === 'tools')
+    return Object.keys(path.length === 3 ? toolShapeSchema.shape : toolOverrideSchema.shape);
+  if (path[2] === 'prompts' || path[2] === 'resources') return Object.keys(filterSchema.shape);
   if (path[2] === 'replicas') return Object.keys(replicaEntrySchema.shape);
   // routing, breaker, health, retry, limits: an optional object section of the server entry.
   const section = serverEntrySchema.shape[String(path[2]) as keyof typeof serverEntrySchema.shape];
@@ -126,7 +138,8 @@ function typeFix(path: PropertyKey[], field: string, isItem: boolean, topKey: st
   if (known) return known;
   if (path.length === 1) return `write ${topKey} as a map from server name to its settings`;
   if (path.length === 2) return 'write the server as a map with command (local) or url (remote)';
-  if (['enabled', 'disabled', 'prefix'].includes(field)) return 'write true or false';
+  if (['enabled', 'disabled', 'prefix', 'trusted'].includes(field)) return 'write true or false';
+  if (['allow', 'deny', 'priority'].includes(field)) return 'write a list, e.g. ["read_*"]';
   if (field.endsWith('Ms')) return 'write a whole number of milliseconds, e.g. 30000';
   return 'write text here (in quotes if it looks like a number or true/false)';
 }

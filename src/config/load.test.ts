@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { findConfigFile, loadConfig, parseConfig } from './load.ts';
-import { DEFAULT_LISTEN, DEFAULT_TIMEOUTS } from './model.ts';
+import { DEFAULT_LISTEN, DEFAULT_SERVER_CATALOG, DEFAULT_TIMEOUTS } from './model.ts';
 import { configErrorOf, serverOf } from './test-helpers.ts';
 
 const made: string[] = [];
@@ -47,6 +47,7 @@ describe('native toolmesh files', () => {
       headers: {},
       enabled: true,
       prefix: true,
+      catalog: DEFAULT_SERVER_CATALOG,
       timeouts: DEFAULT_TIMEOUTS,
       source: { file: '/srv/conf/toolmesh.yaml', line: 2 },
     });

@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
+import { resolveCatalog, resolveStore } from './catalog-config.ts';
 import { ConfigError, type ConfigIssue } from './config-error.ts';
 import { detectShape } from './format.ts';
 import type { Env } from './interpolate.ts';
@@ -100,6 +101,9 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
     if (server) servers.push(server);
   }
   const listen = resolveListen(top.listen, { ...ctx, issues });
+  const serverNames = typeof map === 'object' && map !== null ? Object.keys(map) : [];
+  const catalog = resolveCatalog(top.catalog, servers, { ...ctx, issues, serverNames });
+  const store = resolveStore(top.store, { ...ctx, issues, serverNames });
 
   if (issues.length > 0) {
     // File order reads best; issues without a line concern the whole file and come first.
@@ -108,5 +112,5 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
     );
   }
   if (servers.length === 0) warnings.push(`${file}: no servers configured`);
-  return { servers, listen, file: resolve(file), format, warnings };
+  return { servers, listen, file: resolve(file), format, warnings, catalog, store };
 }

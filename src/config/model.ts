@@ -35,6 +35,8 @@ export interface ServerConfig {
   enabled: boolean;
   /** true (default): catalog names are `<server>__<name>`; false: names served unchanged. */
   prefix: boolean;
+  /** How this server's tools, prompts and resources enter the merged catalog. */
+  catalog: ServerCatalogConfig;
   timeouts: {
     /** Max time from spawn/connect to a completed handshake and first listing. */
     startupMs: number;
@@ -77,7 +79,69 @@ export interface HubConfig {
   format: 'toolmesh' | 'mcpServers' | 'vscode';
   /** Non-fatal notes for the user (ignored foreign keys and the like). */
   warnings: string[];
+  /** Conflict resolution settings (defaults: `DEFAULT_CATALOG`). */
+  catalog?: CatalogConfig;
+  /** Where state is kept; absent: in memory only (tests, embedding). `loadConfig` always sets it. */
+  store?: StoreConfig;
 }
+
+/** How colliding names are resolved; see docs/conflicts.md. */
+export type ConflictStrategyName = 'prefix' | 'conditional' | 'priority' | 'version';
+/** What a changed tool definition does: `warn` (served, logged), `block` (withheld until approved), `off`. */
+export type PinningPolicy = 'warn' | 'block' | 'off';
+
+/** Allow/deny globs (picomatch); an empty `allow` allows everything; `deny` wins. */
+export interface NameFilter {
+  allow: string[];
+  deny: string[];
+}
+
+/** Per-tool changes to what clients see. `name` is the served name exactly (never prefixed). */
+export interface ToolOverride {
+  name?: string;
+  title?: string;
+  description?: string;
+}
+
+/** Per-server catalog shaping. */
+export interface ServerCatalogConfig {
+  /** This server's conflict strategy; absent: the global `catalog.conflicts`. */
+  conflicts?: ConflictStrategyName;
+  /** false: the server is not trusted, and pinning defaults to `block`. */
+  trusted: boolean;
+  pinning: PinningPolicy;
+  tools: NameFilter;
+  prompts: NameFilter;
+  /** Over resource URIs and resource template strings. */
+  resources: NameFilter;
+  /** By the server's own tool name. */
+  overrides: ReadonlyMap<string, ToolOverride>;
+}
+
+/** The top-level `catalog` section. */
+export interface CatalogConfig {
+  conflicts: ConflictStrategyName;
+  /** Server names, most preferred first (`priority` strategy). */
+  priority: string[];
+  /** Explicit pins: a contested name (or URI) → the server that keeps it. */
+  owners: ReadonlyMap<string, string>;
+}
+
+/** The top-level `store` section. `:memory:` keeps nothing across restarts. */
+export interface StoreConfig {
+  /** Absolute path of the SQLite file, or `:memory:`. */
+  path: string;
+}
+
+export const DEFAULT_CATALOG: CatalogConfig = { conflicts: 'prefix', priority: [], owners: new Map() };
+export const DEFAULT_SERVER_CATALOG: ServerCatalogConfig = {
+  trusted: true,
+  pinning: 'warn',
+  tools: { allow: [], deny: [] },
+  prompts: { allow: [], deny: [] },
+  resources: { allow: [], deny: [] },
+  overrides: new Map(),
+};
 
 export const DEFAULT_LISTEN: Readonly<ListenConfig> = { host: '127.0.0.1', port: 7420, allowedHosts: [] };
 export const DEFAULT_TIMEOUTS = { startupMs: 30_000, callMs: 60_000 } as const;

@@ -4,6 +4,7 @@
  * fatal issues; a failure caused by the environment (unset variable) only marks this server's `problem`.
  */
 import { resolve } from 'node:path';
+import { serverCatalog } from './catalog-config.ts';
 import { type ConfigIssue, formatLocation, formatPath } from './config-error.ts';
 import { describeFailure, type Env, hasVariables, interpolate } from './interpolate.ts';
 import { DEFAULT_TIMEOUTS, type ServerConfig, type TransportKind } from './model.ts';
@@ -150,6 +151,7 @@ function fill(
     headers: {},
     enabled: entry.enabled ?? !(entry.disabled ?? false),
     prefix: entry.prefix ?? true,
+    catalog: serverCatalog(entry),
     timeouts: { ...DEFAULT_TIMEOUTS, ...entry.timeouts },
     source: line === undefined ? { file: ctx.sourceFile } : { file: ctx.sourceFile, line },
   };

@@ -4,6 +4,7 @@
  */
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} is the config syntax, shown to users as text
 import { z } from 'zod';
+import { catalogSchema, serverCatalogFields, storeSchema } from './catalog-schema.ts';
 import { resilienceFields } from './resilience.ts';
 
 /** Server names: safe inside tool prefixes, URLs and log lines; `__proto__` is refused (prototype pollution). */
@@ -31,11 +32,11 @@ export const IGNORED_SERVER_KEYS = {
   version: 'VS Code',
   alwaysAllow: 'Cline and Roo Code',
   autoApprove: 'Cline and Windsurf',
-  disabledTools: 'Windsurf',
+  disabledTools: 'Windsurf; toolmesh uses tools.deny',
   timeout: 'Gemini CLI and Cline; toolmesh uses timeouts.callMs',
-  trust: 'Gemini CLI',
-  includeTools: 'Gemini CLI; toolmesh serves all tools',
-  excludeTools: 'Gemini CLI; toolmesh serves all tools',
+  trust: 'Gemini CLI; toolmesh uses trusted',
+  includeTools: 'Gemini CLI; toolmesh uses tools.allow',
+  excludeTools: 'Gemini CLI; toolmesh uses tools.deny',
   description: 'some clients, as a note',
   source: 'Zed',
 } as const;
@@ -132,6 +133,7 @@ export const serverEntrySchema = z
       .optional()
       .describe('Several copies of this server behind one catalog entry (instead of command/url).'),
     ...resilienceFields,
+    ...serverCatalogFields,
     ...ignored(IGNORED_SERVER_KEYS),
   })
   .meta({
@@ -167,6 +169,8 @@ export const nativeFileSchema = z.strictObject({
   $schema: z.string().optional(),
   servers: serverMap.describe('Servers by name (1-64 of A-Z a-z 0-9 _ . -).'),
   listen: listenSchema.optional(),
+  catalog: catalogSchema.optional(),
+  store: storeSchema.optional(),
   ...ignored(IGNORED_TOP_KEYS),
 });
 
@@ -174,6 +178,8 @@ export const nativeFileSchema = z.strictObject({
 export const clientFileSchema = z.looseObject({
   mcpServers: serverMap.describe('Servers by name, as written by Claude Desktop, Cursor or Claude Code.'),
   listen: listenSchema.optional(),
+  catalog: catalogSchema.optional(),
+  store: storeSchema.optional(),
 });
 
 /** Either file form (used for the published JSON Schema). */

@@ -50,6 +50,7 @@ function resolve(source: DispatchSource, call: HubCall): { server: string; param
   const isTool = call.method === 'tools/call';
   const entry = (isTool ? catalog.tools : catalog.prompts).get(name);
   if (!entry) {
+    if (isTool) refuseWithheld(catalog, name);
     // `<server>__name` of a server that never listed (failed, disabled): blame the server, not the caller.
     // A server still starting is left to the caller, which may wait for start-up and try again.
     const down = source.upstream(name.split(SEPARATOR)[0] ?? '');
@@ -62,6 +63,18 @@ function resolve(source: DispatchSource, call: HubCall): { server: string; param
     });
   }
   return { server: entry.server, params: { ...params, name: entry.original } };
+}
+
+/** A tool withheld by pinning is known, so the caller learns why it cannot be called, not "unknown". */
+function refuseWithheld(catalog: Catalog, name: string): void {
+  const withheld = catalog.withheld.get(name);
+  if (!withheld) return;
+  throw new HubError(
+    'TOOL_CHANGED',
+    `tool ${name} is withheld: its definition changed since it was approved; ` +
+      `review it with "toolmesh pins diff ${name}", then "toolmesh pins approve ${name}"`,
+    { server: withheld.server, data: { name, tool: withheld.original } },
+  );
 }
 
 /**

@@ -102,6 +102,11 @@ export class LogicalServer extends EventEmitter<{
     return this.#reference.upstream.lists;
   }
 
+  /** The `serverInfo.version` the reference replica reported (the `version` conflict strategy reads it). */
+  get serverVersion(): string | undefined {
+    return this.#reference.upstream.serverVersion;
+  }
+
   get capabilities(): ServerCapabilities {
     return this.#reference.upstream.capabilities;
   }

@@ -1,5 +1,7 @@
 import {
+  type CatalogConfig,
   DEFAULT_LISTEN,
+  DEFAULT_SERVER_CATALOG,
   DEFAULT_TIMEOUTS,
   type HubConfig,
   type ReplicaConfig,
@@ -47,6 +49,7 @@ export function testServerConfig(server: TestServer): ServerConfig {
     headers: {},
     enabled: true,
     prefix: true,
+    catalog: DEFAULT_SERVER_CATALOG,
     source: { file: '<test>' },
     ...first,
     ...server,
@@ -60,7 +63,14 @@ export function testServerConfig(server: TestServer): ServerConfig {
  */
 export async function createTestHub(
   servers: TestServer[],
-  options: { http?: boolean; sessionIdleMs?: number } = {},
+  options: {
+    http?: boolean;
+    sessionIdleMs?: number;
+    /** Conflict resolution settings (default: prefix). */
+    catalog?: CatalogConfig;
+    /** The store file (default: in memory, so tests never write to ~/.toolmesh). */
+    storePath?: string;
+  } = {},
 ): Promise<TestHub> {
   const config: HubConfig = {
     servers: servers.map(testServerConfig),
@@ -68,6 +78,8 @@ export async function createTestHub(
     file: '<test>',
     format: 'toolmesh',
     warnings: [],
+    ...(options.catalog && { catalog: options.catalog }),
+    store: { path: options.storePath ?? ':memory:' },
   };
   const level = (process.env.TOOLMESH_LOG_LEVEL as LogLevel | undefined) ?? 'silent';
   const hub = new Hub(config, { logger: createLogger(level) });

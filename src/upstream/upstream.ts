@@ -85,6 +85,8 @@ export class Upstream extends EventEmitter<{
   restarts = 0;
   pid: number | undefined;
   protocolVersion: string | undefined;
+  /** `serverInfo.version` from the last handshake (the `version` conflict strategy compares it). */
+  serverVersion: string | undefined;
   /** What the server declared at its last handshake (kept while it restarts). */
   capabilities: ServerCapabilities = {};
   /** Callers with a request in flight here, oldest first (attribution over stdio, see `#callerFor`). */
@@ -183,6 +185,7 @@ export class Upstream extends EventEmitter<{
     this.#client = client;
     this.pid = this.#transport?.pid;
     this.protocolVersion = client.getNegotiatedProtocolVersion();
+    this.serverVersion = client.getServerVersion()?.version;
     this.capabilities = client.getServerCapabilities() ?? {};
     this.#everReady = true;
     client.onclose = () => this.#onConnectionLost(client);

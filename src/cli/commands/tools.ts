@@ -1,3 +1,4 @@
+import type { Tool } from '@modelcontextprotocol/client';
 import { Hub } from '../../hub.ts';
 import { createLogger } from '../../observability/logger.ts';
 import type { ExitCode } from '../exit-codes.ts';
@@ -8,7 +9,9 @@ import { note, printJson, printTable } from '../output.ts';
 export const summary = 'list the merged tool catalog: served names and where each comes from';
 export const help = `Usage: toolmesh tools [--config FILE] [--json]
 
-Starts the configured servers, prints every tool as clients see it, and stops them again.`;
+Starts the configured servers, prints every tool as clients see it (filters, renames and overrides
+applied), and stops them again. ANNOTATIONS shows the tool's hints: read-only, destructive, idempotent,
+open-world. Tools withheld by pinning are named on stderr.`;
 
 export async function run(argv: string[]): Promise<ExitCode> {
   const { values } = parseCommand('tools', argv, {});
@@ -16,6 +19,7 @@ export async function run(argv: string[]): Promise<ExitCode> {
   const hub = new Hub(config, { logger: createLogger(values.verbose ? 'debug' : 'silent') });
   await hub.start();
   const entries = [...hub.catalog.tools.values()];
+  const withheld = [...hub.catalog.withheld.values()];
   const unavailable = hub.servers().filter((s) => s.state !== 'ready' && s.state !== 'disabled');
   await hub.stop();
   if (values.json) {
@@ -26,18 +30,39 @@ export async function run(argv: string[]): Promise<ExitCode> {
         original,
         title: definition.title,
         description: definition.description,
+        annotations: definition.annotations,
         inputSchema: definition.inputSchema,
       })),
     );
   } else {
     printTable(
-      ['NAME', 'SERVER', 'DESCRIPTION'],
-      entries.map((e) => [e.name, e.server, firstLine(e.definition.description ?? e.definition.title ?? '')]),
+      ['NAME', 'SERVER', 'ANNOTATIONS', 'DESCRIPTION'],
+      entries.map((e) => [
+        e.name,
+        e.server,
+        hints(e.definition.annotations),
+        firstLine(e.definition.description ?? e.definition.title ?? ''),
+      ]),
     );
   }
+  for (const tool of withheld)
+    note(
+      `withheld: ${tool.name} (${tool.server}) changed since approved; see toolmesh pins diff ${tool.name}`,
+    );
   for (const server of unavailable)
     note(`warning: server "${server.name}" is ${server.state}: ${server.lastError ?? ''}`);
   return EXIT.OK;
+}
+
+/** The annotation hints that are set, in words; `-` for none. */
+function hints(annotations: Tool['annotations']): string {
+  const set = [
+    annotations?.readOnlyHint && 'read-only',
+    annotations?.destructiveHint && 'destructive',
+    annotations?.idempotentHint && 'idempotent',
+    annotations?.openWorldHint && 'open-world',
+  ].filter(Boolean);
+  return set.join(',') || '-';
 }
 
 function firstLine(text: string): string {

@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import type { Hub } from '../../hub.ts';
+import { conflictRoutes } from './conflicts.ts';
 import { adminGuard } from './guard.ts';
+import { pinRoutes } from './pins.ts';
 import { routingRoutes } from './routing.ts';
 import { serverRoutes } from './servers.ts';
 
@@ -14,6 +16,8 @@ export function adminApi(hub: Hub, options: { token?: string } = {}): Hono {
   api.use(adminGuard(options.token));
   api.route('/servers', serverRoutes(hub));
   api.route('/', routingRoutes(hub));
+  api.route('/conflicts', conflictRoutes(hub));
+  api.route('/pins', pinRoutes(hub));
   // A catch-all route, not notFound(): a sub-app's notFound handler is not used once it is mounted.
   api.all('*', (c) =>
     c.json({ error: { code: 'NOT_FOUND', message: `no admin endpoint ${c.req.path}` } }, 404),
