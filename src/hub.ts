@@ -6,7 +6,7 @@ import type {
 } from '@modelcontextprotocol/client';
 import type { Registry } from 'prom-client';
 import { buildCatalog, type Catalog, EMPTY_CATALOG, resourceOwner } from './catalog/catalog.ts';
-import type { HubConfig, TransportKind } from './config/model.ts';
+import type { HubConfig, ServerConfig, TransportKind } from './config/model.ts';
 import { HubError } from './errors.ts';
 import { type Logger, silentLogger } from './observability/logger.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
@@ -78,14 +78,7 @@ export class Hub extends EventEmitter<{
     super();
     this.config = config;
     this.logger = options.logger ?? silentLogger();
-    for (const server of config.servers) {
-      const upstream = new Upstream(server, this.logger);
-      upstream.on('lists', (kinds) => this.#listsChanged(kinds));
-      upstream.on('state', () => this.emit('server', statusOf(upstream)));
-      upstream.on('log', (params) => this.emit('log', params));
-      upstream.on('resourceUpdated', (uri) => this.emit('resourceUpdated', uri));
-      this.#upstreams.set(server.name, upstream);
-    }
+    for (const server of config.servers) this.#attach(server);
     const dispatch = createDispatch({
       catalog: () => this.#catalog,
       upstream: (name) => this.#upstreams.get(name),
@@ -168,6 +161,92 @@ export class Hub extends EventEmitter<{
 
   servers(): ServerStatus[] {
     return [...this.#upstreams.values()].map(statusOf);
+  }
+
+  /** The config a server runs with now (changed by the methods below), or undefined for an unknown name. */
+  serverConfig(name: string): ServerConfig | undefined {
+    return this.#upstreams.get(name)?.config;
+  }
+
+  /**
+   * Adds a server at run time and starts it (unless disabled, or the hub was never started). Resolves once
+   * its first start attempt settled; clients hear of its tools through `catalog` when it lists them.
+   * @throws HubError `INVALID_REQUEST` when a server of that name exists.
+   */
+  async addServer(config: ServerConfig): Promise<void> {
+    if (this.#upstreams.has(config.name)) {
+      throw new HubError('INVALID_REQUEST', `server "${config.name}" already exists`, {
+        server: config.name,
+      });
+    }
+    await this.#startIfRunning(this.#attach(config));
+  }
+
+  /**
+   * Stops a server and drops it and its tools from the catalog; clients are told the lists changed.
+   * @throws HubError `INVALID_REQUEST` for an unknown name.
+   */
+  async removeServer(name: string): Promise<void> {
+    const upstream = this.#known(name);
+    this.#upstreams.delete(name);
+    await this.#detach(upstream);
+  }
+
+  /**
+   * Replaces a server's config: its upstream is stopped and a new one started in the same place (config
+   * order decides name collisions). Enable, disable and restart are replacements too. Other servers are
+   * not touched. @throws HubError `INVALID_REQUEST` for an unknown name.
+   */
+  async replaceServer(config: ServerConfig): Promise<void> {
+    const old = this.#known(config.name);
+    const upstream = this.#attach(config); // Map.set on an existing key keeps its position
+    await this.#detach(old);
+    await this.#startIfRunning(upstream);
+  }
+
+  /** Stops and starts a server again with the same config (also a `failed` one). */
+  async restartServer(name: string): Promise<void> {
+    const config = this.#known(name).config;
+    if (!config.enabled) {
+      throw new HubError('INVALID_REQUEST', `server "${name}" is disabled: enable it instead`, {
+        server: name,
+      });
+    }
+    return this.replaceServer(config);
+  }
+
+  /** Enables (starts) or disables (stops, keeping it configured) a server; a no-op when already so. */
+  async setServerEnabled(name: string, enabled: boolean): Promise<void> {
+    const config = this.#known(name).config;
+    if (config.enabled !== enabled) await this.replaceServer({ ...config, enabled });
+  }
+
+  #known(name: string): Upstream {
+    const upstream = this.#upstreams.get(name);
+    if (!upstream) throw new HubError('INVALID_REQUEST', `no server "${name}"`, { server: name });
+    return upstream;
+  }
+
+  #attach(config: ServerConfig): Upstream {
+    const upstream = new Upstream(config, this.logger);
+    upstream.on('lists', (kinds) => this.#listsChanged(kinds));
+    upstream.on('state', () => this.emit('server', statusOf(upstream)));
+    upstream.on('log', (params) => this.emit('log', params));
+    upstream.on('resourceUpdated', (uri) => this.emit('resourceUpdated', uri));
+    this.#upstreams.set(config.name, upstream);
+    return upstream;
+  }
+
+  /** Stops an upstream already taken out of (or replaced in) the map and announces its lists are gone. */
+  async #detach(upstream: Upstream): Promise<void> {
+    await upstream.stop();
+    upstream.removeAllListeners();
+    this.#listsChanged(['tools', 'prompts', 'resources']);
+  }
+
+  /** Before `start()` the upstream waits for it; after, it starts now. */
+  async #startIfRunning(upstream: Upstream): Promise<void> {
+    if (this.#whenStarted) await upstream.start();
   }
 
   #listsChanged(kinds: ListKind[]): void {

@@ -4,6 +4,7 @@
  */
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} is the config syntax, shown to users as text
 import { z } from 'zod';
+import { discoverySchema } from './discovery.ts';
 
 /** Server names: safe inside tool prefixes, URLs and log lines; `__proto__` is refused (prototype pollution). */
 export const SERVER_NAME_RE = /^(?!__proto__$)[A-Za-z0-9_.-]{1,64}$/;
@@ -136,6 +137,7 @@ export const nativeFileSchema = z.strictObject({
   $schema: z.string().optional(),
   servers: serverMap.describe('Servers by name (1-64 of A-Z a-z 0-9 _ . -).'),
   listen: listenSchema.optional(),
+  discovery: discoverySchema.optional(),
   ...ignored(IGNORED_TOP_KEYS),
 });
 
@@ -143,6 +145,7 @@ export const nativeFileSchema = z.strictObject({
 export const clientFileSchema = z.looseObject({
   mcpServers: serverMap.describe('Servers by name, as written by Claude Desktop, Cursor or Claude Code.'),
   listen: listenSchema.optional(),
+  discovery: discoverySchema.optional(),
 });
 
 /** Either file form (used for the published JSON Schema). */

@@ -1,3 +1,4 @@
+import type { DiscoveryConfig } from '../config/discovery.ts';
 import { DEFAULT_LISTEN, DEFAULT_TIMEOUTS, type HubConfig, type ServerConfig } from '../config/model.ts';
 import { Hub } from '../hub.ts';
 import { createLogger, type LogLevel } from '../observability/logger.ts';
@@ -36,11 +37,12 @@ export function testServerConfig(server: TestServer): ServerConfig {
  */
 export async function createTestHub(
   servers: TestServer[],
-  options: { http?: boolean; sessionIdleMs?: number } = {},
+  options: { http?: boolean; sessionIdleMs?: number; discovery?: DiscoveryConfig } = {},
 ): Promise<TestHub> {
   const config: HubConfig = {
     servers: servers.map(testServerConfig),
     listen: { ...DEFAULT_LISTEN, port: 0 },
+    ...(options.discovery && { discovery: options.discovery }),
     file: '<test>',
     format: 'toolmesh',
     warnings: [],
