@@ -71,6 +71,7 @@ export class Hub extends EventEmitter<{
   #pendingKinds = new Set<ListKind>();
   #coalesceTimer: NodeJS.Timeout | undefined;
   #started = false;
+  #stopping = false;
   readonly #reportedConflicts = new Set<string>();
   #whenStarted: Promise<void> | undefined;
 
@@ -121,6 +122,7 @@ export class Hub extends EventEmitter<{
 
   /** Stops every server and its processes. */
   async stop(): Promise<void> {
+    this.#stopping = true;
     clearTimeout(this.#coalesceTimer);
     await Promise.all([...this.#upstreams.values()].map((upstream) => upstream.stop()));
   }
@@ -244,9 +246,13 @@ export class Hub extends EventEmitter<{
     this.#listsChanged(['tools', 'prompts', 'resources']);
   }
 
-  /** Before `start()` the upstream waits for it; after, it starts now. */
+  /**
+   * Before `start()` the upstream waits for it; after, it starts now. Not when a concurrent change already
+   * replaced or removed it, or the hub is stopping: its process would run outside the map, never stopped.
+   */
   async #startIfRunning(upstream: Upstream): Promise<void> {
-    if (this.#whenStarted) await upstream.start();
+    if (!this.#whenStarted || this.#stopping || this.#upstreams.get(upstream.name) !== upstream) return;
+    await upstream.start();
   }
 
   #listsChanged(kinds: ListKind[]): void {
