@@ -12,7 +12,16 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { ServerStatus } from '../src/hub.ts';
-import { CLI, closedPort, killSurvivors, tempDir, waitFor, yamlStdioServer } from './faults/_helpers.ts';
+import {
+  CLI,
+  childPids,
+  closedPort,
+  killSurvivors,
+  stdioHub,
+  tempDir,
+  waitFor,
+  yamlStdioServer,
+} from './faults/_helpers.ts';
 import { fixturePath, nodeBin } from './fixtures/spawn.ts';
 
 const ECHO = fixturePath('echo');
@@ -117,5 +126,28 @@ describe('config hot reload (toolmesh serve --config FILE)', () => {
     assert.equal(await pidOf('a'), a);
     assert.equal(await pidOf('b'), b);
     await waitFor('c__echo to leave the client catalog', async () => !(await tools()).includes('c__echo'));
+  });
+});
+
+describe('config hot reload on the stdio face', () => {
+  it('tells a stdio client that the tools changed when the file adds a server', async () => {
+    const dir = await tempDir();
+    const file = await dir.write('toolmesh.yaml', config([server('a')]));
+    let changes = 0;
+    const hub = await stdioHub(file, { cwd: dir.dir });
+    hub.client.setNotificationHandler('notifications/tools/list_changed', () => void changes++);
+    const pids: number[] = [];
+    try {
+      const names = async () => (await hub.client.listTools()).tools.map((tool) => tool.name);
+      assert.ok((await names()).includes('a__echo'));
+      await writeFile(file, config([server('a'), server('b')]));
+      await waitFor('list-changed on stdio', () => changes > 0, 30_000);
+      await waitFor('b__echo listed', async () => (await names()).includes('b__echo'), 20_000);
+      pids.push(...childPids(hub.pid));
+    } finally {
+      await hub.close();
+      killSurvivors(pids);
+      await dir.cleanup();
+    }
   });
 });
