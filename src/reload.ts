@@ -4,6 +4,7 @@
  * longer loads changes nothing: the last good config stays, and the error (file, field, fix) is logged.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { Counter } from 'prom-client';
 import { type ConfigError, formatIssue } from './config/config-error.ts';
 import { diffServers, type ServerDiff } from './config/diff.ts';
 import type { Env } from './config/interpolate.ts';
@@ -31,6 +32,12 @@ export interface ConfigReloader {
 export function reloadOnChange(hub: Hub, options: ReloadOptions = {}): ConfigReloader {
   const file = hub.config.file;
   let good: HubConfig = hub.config;
+  const reloads = new Counter({
+    name: 'toolmesh_config_reloads_total',
+    help: 'Config file reloads, by result: ok (applied) or error (the last good config was kept)',
+    labelNames: ['result'],
+    registers: [hub.metrics],
+  });
   // One reload at a time, in order: a second edit during a slow restart is applied after the first.
   let queue = Promise.resolve();
   const reload = async () => {
@@ -47,6 +54,7 @@ export function reloadOnChange(hub: Hub, options: ReloadOptions = {}): ConfigRel
       hub.logger.error({ file, issues }, 'config reload failed: keeping the last good config');
       outcome = { ok: false, error: error as Error };
     }
+    reloads.inc({ result: outcome.ok ? 'ok' : 'error' });
     options.onReload?.(outcome);
   };
   const watch = watchFile(

@@ -104,9 +104,15 @@ describe('config hot reload (toolmesh serve --config FILE)', () => {
 
   it('keeps the last good config on a broken edit and logs the file, field and fix', async () => {
     const before = { pids: (await servers()).map((s) => [s.name, s.pid]), tools: await tools() };
+    const logged = stderr.length;
     await writeFile(file, config([server('a', ['comand: oops']), server('b')]));
-    await waitFor('the reload error in the log', () => stderr.includes('config reload failed'), 20_000);
-    const line = stderr.split('\n').find((l) => l.includes('config reload failed')) ?? '';
+    const failure = () =>
+      stderr
+        .slice(logged)
+        .split('\n')
+        .find((l) => l.includes('config reload failed'));
+    await waitFor('the reload error in the log', failure, 20_000);
+    const line = failure() ?? '';
     assert.ok(line.includes(file), 'names the file');
     assert.match(line, /servers\.a\.comand: unknown field\. Fix: did you mean \\"command\\"\?/);
     assert.deepEqual(
@@ -126,6 +132,14 @@ describe('config hot reload (toolmesh serve --config FILE)', () => {
     assert.equal(await pidOf('a'), a);
     assert.equal(await pidOf('b'), b);
     await waitFor('c__echo to leave the client catalog', async () => !(await tools()).includes('c__echo'));
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    // At least: an editor's save may be seen as two changes, each a reload.
+    const count = (result: string) =>
+      Number(
+        metrics.match(new RegExp(`^toolmesh_config_reloads_total\\{result="${result}"\\} (\\d+)$`, 'm'))?.[1],
+      );
+    assert.ok(count('ok') >= 2, metrics);
+    assert.ok(count('error') >= 1, metrics);
   });
 });
 
