@@ -200,13 +200,14 @@ export class Hub extends EventEmitter<{
    * not touched. @throws HubError `INVALID_REQUEST` for an unknown name.
    */
   async replaceServer(config: ServerConfig): Promise<void> {
-    const old = this.#known(config.name);
-    const upstream = this.#attach(config); // Map.set on an existing key keeps its position
-    await this.#detach(old);
-    await this.#startIfRunning(upstream);
+    await this.#replace(config, false);
   }
 
-  /** Stops and starts a server again with the same config (also a `failed` one). */
+  /**
+   * Stops and starts a server again with the same config (also a `failed` one). Its tools stay in the
+   * catalog meanwhile, as for a crash: nobody is told they went away, and a call gets
+   * `UPSTREAM_UNAVAILABLE` (retryable) rather than `UNKNOWN_TOOL` until the new process is ready.
+   */
   async restartServer(name: string): Promise<void> {
     const config = this.#known(name).config;
     if (!config.enabled) {
@@ -214,13 +215,21 @@ export class Hub extends EventEmitter<{
         server: name,
       });
     }
-    return this.replaceServer(config);
+    await this.#replace(config, true);
   }
 
   /** Enables (starts) or disables (stops, keeping it configured) a server; a no-op when already so. */
   async setServerEnabled(name: string, enabled: boolean): Promise<void> {
     const config = this.#known(name).config;
     if (config.enabled !== enabled) await this.replaceServer({ ...config, enabled });
+  }
+
+  async #replace(config: ServerConfig, keepLists: boolean): Promise<void> {
+    const old = this.#known(config.name);
+    const upstream = this.#attach(config); // Map.set on an existing key keeps its position
+    if (keepLists) upstream.lists = old.lists;
+    await this.#detach(old, !keepLists);
+    await this.#startIfRunning(upstream);
   }
 
   #known(name: string): Upstream {
@@ -240,10 +249,10 @@ export class Hub extends EventEmitter<{
   }
 
   /** Stops an upstream already taken out of (or replaced in) the map and announces its lists are gone. */
-  async #detach(upstream: Upstream): Promise<void> {
+  async #detach(upstream: Upstream, announce = true): Promise<void> {
     await upstream.stop();
     upstream.removeAllListeners();
-    this.#listsChanged(['tools', 'prompts', 'resources']);
+    if (announce) this.#listsChanged(['tools', 'prompts', 'resources']);
   }
 
   /**

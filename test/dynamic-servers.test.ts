@@ -149,7 +149,16 @@ describe('dynamic servers through the admin API', () => {
 
   it('restarts one server with a new process; a disabled or unknown one cannot be restarted', async () => {
     const before = pids();
-    const restarted = await send('POST', '/a/restart');
+    const pending = send('POST', '/a/restart');
+    // Meanwhile its tools stay listed, and a call is blamed on the server (retryable), never unknown.
+    await waitFor('the restart to begin', () => pids().get('a') !== before.get('a'));
+    assert.ok(testHub.hub.catalog.tools.has('a__echo'));
+    const during = await clients[0]?.client.callTool({ name: 'a__echo', arguments: { text: 'x' } }).then(
+      () => 'answered',
+      (error: { data?: { code?: string } }) => error.data?.code,
+    );
+    assert.ok(during === 'answered' || during === 'UPSTREAM_UNAVAILABLE', String(during));
+    const restarted = await pending;
     assert.equal(restarted.status, 200);
     assert.equal(restarted.json.state, 'ready');
     assert.notEqual(restarted.json.pid, before.get('a'));
