@@ -67,8 +67,7 @@ export function resolveDiscovery(raw: unknown): DiscoveryConfig {
 
 /**
  * The mode a client gets. The first rule whose `match` fits `clientName` gives mode and limit; the section's
- * own values stand in for what it leaves out. A catalog larger than the limit gets `meta` (`both` would be
- * larger still).
+ * own values stand in for what it leaves out.
  */
 export function modeFor(
   config: DiscoveryConfig,
@@ -77,10 +76,21 @@ export function modeFor(
 ): DiscoveryMode {
   const rule =
     clientName === undefined ? undefined : config.clients.find((r) => matches(r.match, clientName));
-  const chosen = rule?.mode ?? config.mode;
+  return ruleMode(config, rule, toolCount);
+}
+
+/**
+ * The mode under one rule (or none): its mode, unless the catalog is larger than its limit, which gives
+ * `meta` (`both` would be larger still).
+ */
+export function ruleMode(
+  config: DiscoveryConfig,
+  rule: ClientRule | undefined,
+  toolCount: number,
+): DiscoveryMode {
   const limit = rule?.maxTools ?? config.maxTools;
   if (limit !== undefined && toolCount > limit) return 'meta';
-  return chosen;
+  return rule?.mode ?? config.mode;
 }
 
 // Only `*` is special: client names are free text (spaces, dots, parentheses), so a full glob syntax

@@ -5,7 +5,7 @@ import {
   DEFAULT_DISCOVERY,
   type DiscoveryConfig,
   type DiscoveryMode,
-  modeFor,
+  ruleMode,
 } from '../../config/discovery.ts';
 import { listedTools } from '../../server/meta-tools.ts';
 import { printJson, printTable } from '../output.ts';
@@ -30,11 +30,8 @@ export function catalogCost(catalog: Catalog, discovery: DiscoveryConfig = DEFAU
   const tokensOf = (mode: DiscoveryMode) => modes.find((m) => m.mode === mode)?.tokens ?? 0;
   const size = catalog.tools.size;
   const clients = [
-    ...discovery.clients.map((rule) => ({
-      match: rule.match,
-      mode: modeFor({ ...discovery, clients: [rule] }, rule.match, size),
-    })),
-    { match: '(any other client)', mode: modeFor({ ...discovery, clients: [] }, undefined, size) },
+    ...discovery.clients.map((rule) => ({ match: rule.match, mode: ruleMode(discovery, rule, size) })),
+    { match: '(any other client)', mode: ruleMode(discovery, undefined, size) },
   ].map((client) => ({ ...client, tokens: tokensOf(client.mode) }));
   return { estimate: ESTIMATE, servers: costPerServer(catalog), modes, clients };
 }
