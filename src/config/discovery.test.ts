@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { type DiscoveryConfig, modeFor } from './discovery.ts';
-import { parseConfig } from './load.ts';
+import { loadConfig, parseConfig } from './load.ts';
 import { configErrorOf } from './test-helpers.ts';
 
 const config: DiscoveryConfig = {
@@ -58,5 +59,16 @@ describe('discovery modes', () => {
       /t\.yaml:5:\d+ discovery\.clients\[0\]\.maxtools: unknown field\. Fix: did you mean "maxTools"\?/,
     );
     assert.match(text, /discovery\.clients\[0\]\.mode: unknown value\. Fix: did you mean "meta"\?/);
+  });
+});
+
+describe('examples/large-catalog', () => {
+  it('loads: 20 servers run from the repository root, with limits for Cursor and VS Code', async () => {
+    const root = resolve(import.meta.dirname, '../..');
+    const config = await loadConfig(join(root, 'examples/large-catalog/toolmesh.yaml'), {});
+    assert.equal(config.servers.length, 20);
+    assert.ok(config.servers.every((server) => server.cwd === root && server.problem === undefined));
+    assert.equal(modeFor(config.discovery ?? { mode: 'full', clients: [] }, 'Cursor', 1081), 'meta');
+    assert.deepEqual(config.warnings, []);
   });
 });
