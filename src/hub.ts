@@ -6,6 +6,7 @@ import type {
 } from '@modelcontextprotocol/client';
 import type { Registry } from 'prom-client';
 import { buildCatalog, type Catalog, EMPTY_CATALOG, resourceOwner } from './catalog/catalog.ts';
+import type { DiscoveryConfig } from './config/discovery.ts';
 import type { HubConfig, ServerConfig, TransportKind } from './config/model.ts';
 import { HubError } from './errors.ts';
 import { type Logger, silentLogger } from './observability/logger.ts';
@@ -64,6 +65,8 @@ export class Hub extends EventEmitter<{
   readonly logger: Logger;
   /** This hub's Prometheus metrics, served at `/metrics`. */
   readonly metrics: Registry = createMetricsRegistry();
+  /** What each client is served: the config's `discovery`, until `setDiscovery` replaces it. */
+  discovery: DiscoveryConfig | undefined;
   /** Sends a routed call (`tools/call`, `prompts/get`, `resources/read`) through the pipeline. */
   readonly call: CallFn;
   readonly #upstreams = new Map<string, Upstream>();
@@ -79,6 +82,7 @@ export class Hub extends EventEmitter<{
     super();
     this.config = config;
     this.logger = options.logger ?? silentLogger();
+    this.discovery = config.discovery;
     for (const server of config.servers) this.#attach(server);
     const dispatch = createDispatch({
       catalog: () => this.#catalog,
@@ -230,6 +234,12 @@ export class Hub extends EventEmitter<{
     if (keepLists) upstream.lists = old.lists;
     await this.#detach(old, !keepLists);
     await this.#startIfRunning(upstream);
+  }
+
+  /** Replaces the discovery rules (hot reload); clients are told the tool list changed, as theirs may have. */
+  setDiscovery(discovery: DiscoveryConfig | undefined): void {
+    this.discovery = discovery;
+    this.#listsChanged(['tools']);
   }
 
   #known(name: string): Upstream {

@@ -1,6 +1,7 @@
 /**
  * Config hot reload: when the file a hub was loaded from changes, the servers whose entries were added,
- * removed or changed are added, removed or restarted; every other server keeps running. A file that no
+ * removed or changed are added, removed or restarted; every other server keeps running. New `discovery`
+ * rules apply at once (clients are told to list tools again). A file that no
  * longer loads changes nothing: the last good config stays, and the error (file, field, fix) is logged.
  */
 import { isDeepStrictEqual } from 'node:util';
@@ -47,6 +48,7 @@ export function reloadOnChange(hub: Hub, options: ReloadOptions = {}): ConfigRel
       const diff = diffServers(good.servers, next.servers);
       good = next; // before applying: a half-applied edit must not be diffed against again
       await apply(hub, diff);
+      if (!isDeepStrictEqual(hub.discovery, next.discovery)) hub.setDiscovery(next.discovery);
       report(hub, next, diff);
       outcome = { ok: true, diff };
     } catch (error) {
@@ -95,9 +97,7 @@ function report(hub: Hub, after: HubConfig, diff: ServerDiff): void {
     'config reloaded',
   );
   for (const warning of after.warnings) hub.logger.warn({ file: after.file }, warning);
-  const initial = hub.config;
-  const same = (key: 'listen' | 'discovery') => isDeepStrictEqual(initial[key], after[key]);
-  if (!same('listen') || !same('discovery')) {
-    hub.logger.warn({ file: after.file }, 'listen and discovery changes take effect when the hub restarts');
+  if (!isDeepStrictEqual(hub.config.listen, after.listen)) {
+    hub.logger.warn({ file: after.file }, 'listen changes take effect when the hub restarts');
   }
 }

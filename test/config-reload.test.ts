@@ -102,6 +102,25 @@ describe('config hot reload (toolmesh serve --config FILE)', () => {
     assert.match(stderr, /"msg":"config reloaded"/);
   });
 
+  it('applies new discovery rules at once, restarting nothing', async () => {
+    const before = (await servers()).map((s) => [s.name, s.pid]);
+    const seen = changes;
+    const servers3 = [server('a'), server('b', ['env: {MODE: "2"}']), server('c')];
+    await writeFile(
+      file,
+      `discovery:\n  clients:\n    - match: reload-*\n      mode: meta\n${config(servers3)}`,
+    );
+    await waitFor('list-changed at the client', () => changes > seen, 20_000);
+    await waitFor(
+      'the meta-tools',
+      async () => (await tools()).join() === 'call_tool,describe_tool,search_tools',
+    );
+    assert.deepEqual(
+      (await servers()).map((s) => [s.name, s.pid]),
+      before,
+    );
+  });
+
   it('keeps the last good config on a broken edit and logs the file, field and fix', async () => {
     const before = { pids: (await servers()).map((s) => [s.name, s.pid]), tools: await tools() };
     const logged = stderr.length;

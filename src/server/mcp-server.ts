@@ -127,7 +127,7 @@ export class McpFace {
     };
     server.setRequestHandler('tools/list', async (request, ctx) => {
       const snapshot = await catalog();
-      const mode = discoveryMode(hub.config.discovery, clientNameOf(server, ctx), snapshot);
+      const mode = discoveryMode(hub.discovery, clientNameOf(server, ctx), snapshot);
       const { items, nextCursor } = page(listedTools(mode, snapshot), snapshot, request.params?.cursor);
       return { tools: items, ...(nextCursor && { nextCursor }) };
     });
@@ -151,7 +151,7 @@ export class McpFace {
     server.setRequestHandler('tools/call', async (request, ctx) => {
       const { params } = request;
       // Decided on the current snapshot: a call to a ready server never waits for start-up.
-      const mode = discoveryMode(hub.config.discovery, clientNameOf(server, ctx), hub.catalog);
+      const mode = discoveryMode(hub.discovery, clientNameOf(server, ctx), hub.catalog);
       if (!isMetaTool(mode, params.name)) return this.#route(server, 'tools/call', params, ctx);
       if (params.name !== 'call_tool')
         return answerMetaTool(params.name, params.arguments ?? {}, await catalog());
