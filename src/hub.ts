@@ -8,7 +8,8 @@ import type { Registry } from 'prom-client';
 import { type Catalog, type CatalogSource, EMPTY_CATALOG, resourceOwner } from './catalog/catalog.ts';
 import { CatalogKeeper } from './catalog/keeper.ts';
 import { DEFAULT_STORE_PATH } from './config/catalog-config.ts';
-import type { HubConfig } from './config/model.ts';
+import type { DiscoveryConfig } from './config/discovery.ts';
+import type { HubConfig, ServerConfig } from './config/model.ts';
 import { describeError, HubError } from './errors.ts';
 import { type Logger, silentLogger } from './observability/logger.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
@@ -59,6 +60,8 @@ export class Hub extends EventEmitter<{
   readonly logger: Logger;
   /** This hub's Prometheus metrics, served at `/metrics`. */
   readonly metrics: Registry = createMetricsRegistry();
+  /** What each client is served: the config's `discovery`, until `setDiscovery` replaces it. */
+  discovery: DiscoveryConfig | undefined;
   /** Sends a routed call (`tools/call`, `prompts/get`, `resources/read`) through the pipeline. */
   readonly call: CallFn;
   readonly #upstreams = new Map<string, LogicalServer>();
@@ -66,6 +69,7 @@ export class Hub extends EventEmitter<{
   #pendingKinds = new Set<ListKind>();
   #coalesceTimer: NodeJS.Timeout | undefined;
   #started = false;
+  #stopping = false;
   readonly #reportedConflicts = new Set<string>();
   #whenStarted: Promise<void> | undefined;
   /** Pins, remembered names and the store behind them (`toolmesh pins`, `/api/v1/pins`). */
@@ -82,14 +86,8 @@ export class Hub extends EventEmitter<{
       metrics: this.metrics,
       onChange: () => this.#listsChanged(['tools']),
     });
-    for (const server of config.servers) {
-      const upstream = new LogicalServer(server, this.logger, this.metrics);
-      upstream.on('lists', (kinds) => this.#listsChanged(kinds));
-      upstream.on('state', () => this.emit('server', upstream.status()));
-      upstream.on('log', (params) => this.emit('log', params));
-      upstream.on('resourceUpdated', (uri) => this.emit('resourceUpdated', uri));
-      this.#upstreams.set(server.name, upstream);
-    }
+    this.discovery = config.discovery;
+    for (const server of config.servers) this.#attach(server);
     const dispatch = createDispatch({
       catalog: () => this.#catalog,
       upstream: (name) => this.#upstreams.get(name),
@@ -139,6 +137,7 @@ export class Hub extends EventEmitter<{
 
   /** Stops every server and its processes. */
   async stop(): Promise<void> {
+    this.#stopping = true;
     clearTimeout(this.#coalesceTimer);
     await Promise.all([...this.#upstreams.values()].map((upstream) => upstream.stop()));
     this.keeper.close();
@@ -185,6 +184,111 @@ export class Hub extends EventEmitter<{
 
   servers(): ServerStatus[] {
     return [...this.#upstreams.values()].map((upstream) => upstream.status());
+  }
+
+  /** The config a server runs with now (changed by the methods below), or undefined for an unknown name. */
+  serverConfig(name: string): ServerConfig | undefined {
+    return this.#upstreams.get(name)?.config;
+  }
+
+  /**
+   * Adds a server at run time and starts it (unless disabled, or the hub was never started). Resolves once
+   * its first start attempt settled; clients hear of its tools through `catalog` when it lists them.
+   * @throws HubError `INVALID_REQUEST` when a server of that name exists.
+   */
+  async addServer(config: ServerConfig): Promise<void> {
+    if (this.#upstreams.has(config.name)) {
+      throw new HubError('INVALID_REQUEST', `server "${config.name}" already exists`, {
+        server: config.name,
+      });
+    }
+    await this.#startIfRunning(this.#attach(config));
+  }
+
+  /**
+   * Stops a server and drops it and its tools from the catalog; clients are told the lists changed.
+   * @throws HubError `INVALID_REQUEST` for an unknown name.
+   */
+  async removeServer(name: string): Promise<void> {
+    const upstream = this.#known(name);
+    this.#upstreams.delete(name);
+    await this.#detach(upstream);
+  }
+
+  /**
+   * Replaces a server's config: its upstream is stopped and a new one started in the same place (config
+   * order decides name collisions). Enable, disable and restart are replacements too. Other servers are
+   * not touched. @throws HubError `INVALID_REQUEST` for an unknown name.
+   */
+  async replaceServer(config: ServerConfig): Promise<void> {
+    await this.#replace(config, false);
+  }
+
+  /**
+   * Stops and starts a server again with the same config (also a `failed` one). Its tools stay in the
+   * catalog meanwhile, as for a crash: nobody is told they went away, and a call gets
+   * `UPSTREAM_UNAVAILABLE` (retryable) rather than `UNKNOWN_TOOL` until the new process is ready.
+   */
+  async restartServer(name: string): Promise<void> {
+    const config = this.#known(name).config;
+    if (!config.enabled) {
+      throw new HubError('INVALID_REQUEST', `server "${name}" is disabled: enable it instead`, {
+        server: name,
+      });
+    }
+    await this.#replace(config, true);
+  }
+
+  /** Enables (starts) or disables (stops, keeping it configured) a server; a no-op when already so. */
+  async setServerEnabled(name: string, enabled: boolean): Promise<void> {
+    const config = this.#known(name).config;
+    if (config.enabled !== enabled) await this.replaceServer({ ...config, enabled });
+  }
+
+  async #replace(config: ServerConfig, keepLists: boolean): Promise<void> {
+    const old = this.#known(config.name);
+    const upstream = this.#attach(config); // Map.set on an existing key keeps its position
+    if (keepLists) upstream.keepListsOf(old);
+    await this.#detach(old, !keepLists);
+    await this.#startIfRunning(upstream);
+  }
+
+  /** Replaces the discovery rules (hot reload); clients are told the tool list changed, as theirs may have. */
+  setDiscovery(discovery: DiscoveryConfig | undefined): void {
+    this.discovery = discovery;
+    this.#listsChanged(['tools']);
+  }
+
+  #known(name: string): LogicalServer {
+    const upstream = this.#upstreams.get(name);
+    if (!upstream) throw new HubError('INVALID_REQUEST', `no server "${name}"`, { server: name });
+    return upstream;
+  }
+
+  #attach(config: ServerConfig): LogicalServer {
+    const upstream = new LogicalServer(config, this.logger, this.metrics);
+    upstream.on('lists', (kinds) => this.#listsChanged(kinds));
+    upstream.on('state', () => this.emit('server', upstream.status()));
+    upstream.on('log', (params) => this.emit('log', params));
+    upstream.on('resourceUpdated', (uri) => this.emit('resourceUpdated', uri));
+    this.#upstreams.set(config.name, upstream);
+    return upstream;
+  }
+
+  /** Stops an upstream already taken out of (or replaced in) the map and announces its lists are gone. */
+  async #detach(upstream: LogicalServer, announce = true): Promise<void> {
+    await upstream.stop();
+    upstream.removeAllListeners();
+    if (announce) this.#listsChanged(['tools', 'prompts', 'resources']);
+  }
+
+  /**
+   * Before `start()` the upstream waits for it; after, it starts now. Not when a concurrent change already
+   * replaced or removed it, or the hub is stopping: its process would run outside the map, never stopped.
+   */
+  async #startIfRunning(upstream: LogicalServer): Promise<void> {
+    if (!this.#whenStarted || this.#stopping || this.#upstreams.get(upstream.name) !== upstream) return;
+    await upstream.start();
   }
 
   #listsChanged(kinds: ListKind[]): void {

@@ -11,6 +11,7 @@ import {
   toolShapeSchema,
 } from './catalog-schema.ts';
 import { type ConfigIssue, formatPath } from './config-error.ts';
+import { clientRuleSchema, discoverySchema } from './discovery.ts';
 import {
   FIELD_ALIASES,
   IGNORED_SERVER_KEYS,
@@ -40,6 +41,9 @@ const TYPE_FIXES: Record<string, [item: string, whole: string]> = {
   inheritEnv: ['write the variable name as text', 'write a list of names, e.g. inheritEnv: [HTTPS_PROXY]'],
   timeouts: ['', 'write a map, e.g. timeouts: {startupMs: 30000, callMs: 60000}'],
   listen: ['', 'write a map, e.g. listen: {host: 127.0.0.1, port: 7420}'],
+  discovery: ['', 'write a map, e.g. discovery: {clients: [{match: "Cursor*", maxTools: 40}]}'],
+  clients: ['write a map, e.g. {match: "Cursor*", maxTools: 40}', 'write a list of {match, mode, maxTools}'],
+  maxTools: ['', 'write a whole number of tools, e.g. 40'],
 };
 
 /** One or more issues for one zod issue (an unknown-keys issue becomes one issue per key). */
@@ -85,6 +89,8 @@ export function fromZodIssue(issue: core.$ZodIssue, ctx: IssueContext): ConfigIs
       if (issue.origin === 'string')
         return [make(path, 'must not be empty', 'write a value or remove the field')];
       if (field === 'port') return [make(path, 'must be from 0 to 65535', 'use a free port, e.g. 7420')];
+      if (field === 'maxTools')
+        return [make(path, 'must be a whole number from 1 to 1000000', 'write how many tools, e.g. 40')];
       return [make(path, 'must be a whole number from 1 to 2147483647', 'write milliseconds, e.g. 30000')];
     case 'invalid_union':
       return [make(path, 'expected a port number', 'write a number from 0 to 65535, e.g. 7420')];
@@ -121,6 +127,8 @@ function knownKeys(path: PropertyKey[]): string[] {
   if (path[0] === 'listen') return Object.keys(listenSchema.shape);
   if (path[0] === 'catalog') return Object.keys(catalogSchema.shape);
   if (path[0] === 'store') return Object.keys(storeSchema.shape);
+  if (path[0] === 'discovery')
+    return Object.keys((path.length === 1 ? discoverySchema : clientRuleSchema).shape);
   if (path.length === 2) return Object.keys(serverEntrySchema.shape);
   if (path[2] === 'timeouts') return Object.keys(timeoutsSchema.shape);
   if (path[2] === 'tools')

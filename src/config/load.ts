@@ -8,6 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
 import { resolveCatalog, resolveStore } from './catalog-config.ts';
 import { ConfigError, type ConfigIssue } from './config-error.ts';
+import { resolveDiscovery } from './discovery.ts';
 import { detectShape } from './format.ts';
 import type { Env } from './interpolate.ts';
 import { fromZodIssue } from './issues.ts';
@@ -112,5 +113,6 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
     );
   }
   if (servers.length === 0) warnings.push(`${file}: no servers configured`);
-  return { servers, listen, file: resolve(file), format, warnings, catalog, store };
+  const discovery = resolveDiscovery(top.discovery);
+  return { servers, listen, discovery, file: resolve(file), format, warnings, catalog, store };
 }

@@ -2,6 +2,7 @@
  * The one validated config model every config form becomes (toolmesh.yaml/json, Claude Desktop, Cursor,
  * VS Code, Claude Code files, CLI flags). Produced by `loadConfig()`; consumed by the hub.
  */
+import type { DiscoveryConfig } from './discovery.ts';
 
 import type { ResilienceConfig } from './resilience.ts';
 
@@ -73,6 +74,8 @@ export interface HubConfig {
   /** Servers in file order. */
   servers: ServerConfig[];
   listen: ListenConfig;
+  /** What each client is served (full list or discovery meta-tools); absent: everyone gets the full list. */
+  discovery?: DiscoveryConfig;
   /** Absolute path of the file this came from, or `<builtin demo>`. */
   file: string;
   /** Which family of file it was read as. */

@@ -5,6 +5,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} is the config syntax, shown to users as text
 import { z } from 'zod';
 import { catalogSchema, serverCatalogFields, storeSchema } from './catalog-schema.ts';
+import { discoverySchema } from './discovery.ts';
 import { resilienceFields } from './resilience.ts';
 
 /** Server names: safe inside tool prefixes, URLs and log lines; `__proto__` is refused (prototype pollution). */
@@ -171,6 +172,7 @@ export const nativeFileSchema = z.strictObject({
   listen: listenSchema.optional(),
   catalog: catalogSchema.optional(),
   store: storeSchema.optional(),
+  discovery: discoverySchema.optional(),
   ...ignored(IGNORED_TOP_KEYS),
 });
 
@@ -180,6 +182,7 @@ export const clientFileSchema = z.looseObject({
   listen: listenSchema.optional(),
   catalog: catalogSchema.optional(),
   store: storeSchema.optional(),
+  discovery: discoverySchema.optional(),
 });
 
 /** Either file form (used for the published JSON Schema). */

@@ -102,6 +102,16 @@ export class LogicalServer extends EventEmitter<{
     return this.#reference.upstream.lists;
   }
 
+  /**
+   * Takes over the last known lists of the server this one replaces (a restart through the admin API), so
+   * its tools stay listed until a replica lists again; calls meanwhile get a retryable
+   * `UPSTREAM_UNAVAILABLE` rather than `UNKNOWN_TOOL`.
+   */
+  keepListsOf(previous: LogicalServer): void {
+    const first = this.replicas[0];
+    if (first) first.upstream.lists = previous.lists;
+  }
+
   /** The `serverInfo.version` the reference replica reported (the `version` conflict strategy reads it). */
   get serverVersion(): string | undefined {
     return this.#reference.upstream.serverVersion;

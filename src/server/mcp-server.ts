@@ -10,13 +10,21 @@ import {
   Server,
   type ServerContext,
 } from '@modelcontextprotocol/server';
-import { servedPrompts, servedTools } from '../catalog/catalog.ts';
+import { servedPrompts } from '../catalog/catalog.ts';
 import { HubError } from '../errors.ts';
 import type { Hub, OptionalFeatures } from '../hub.ts';
 import type { HubCall, RoutedMethod } from '../pipeline/call.ts';
 import type { ListKind } from '../upstream/lists.ts';
 import { VERSION } from '../version.ts';
 import { type DownstreamLeg, InputBridge } from './input-bridge.ts';
+import {
+  answerMetaTool,
+  clientNameOf,
+  discoveryMode,
+  isMetaTool,
+  listedTools,
+  unwrapCallTool,
+} from './meta-tools.ts';
 import { page } from './pagination.ts';
 import { toWireError } from './wire-errors.ts';
 
@@ -120,9 +128,10 @@ export class McpFace {
       await this.#settledOrPartial();
       return hub.catalog;
     };
-    server.setRequestHandler('tools/list', async (request) => {
+    server.setRequestHandler('tools/list', async (request, ctx) => {
       const snapshot = await catalog();
-      const { items, nextCursor } = page(servedTools(snapshot), snapshot, request.params?.cursor);
+      const mode = discoveryMode(hub.discovery, clientNameOf(server, ctx), snapshot);
+      const { items, nextCursor } = page(listedTools(mode, snapshot), snapshot, request.params?.cursor);
       return { tools: items, ...(nextCursor && { nextCursor }) };
     });
     server.setRequestHandler('prompts/list', async (request) => {
@@ -142,9 +151,19 @@ export class McpFace {
       const { items, nextCursor } = page(templates, snapshot, request.params?.cursor);
       return { resourceTemplates: items, ...(nextCursor && { nextCursor }) };
     });
-    server.setRequestHandler('tools/call', (request, ctx) =>
-      this.#route(server, 'tools/call', request.params, ctx),
-    );
+    server.setRequestHandler('tools/call', async (request, ctx) => {
+      const { params } = request;
+      // Decided on the current snapshot: a call to a ready server never waits for start-up.
+      const mode = discoveryMode(hub.discovery, clientNameOf(server, ctx), hub.catalog);
+      if (!isMetaTool(mode, params.name)) return this.#route(server, 'tools/call', params, ctx);
+      if (params.name !== 'call_tool')
+        return answerMetaTool(params.name, params.arguments ?? {}, await catalog());
+      // call_tool takes the path of any call, so everything that applies to a call applies to it.
+      const unwrapped = unwrapCallTool(params);
+      return 'error' in unwrapped
+        ? unwrapped.error
+        : this.#route(server, 'tools/call', unwrapped.params, ctx);
+    });
     server.setRequestHandler('prompts/get', (request, ctx) =>
       this.#route(server, 'prompts/get', request.params, ctx),
     );

@@ -1,3 +1,4 @@
+import type { DiscoveryConfig } from '../config/discovery.ts';
 import {
   type CatalogConfig,
   DEFAULT_LISTEN,
@@ -70,11 +71,14 @@ export async function createTestHub(
     catalog?: CatalogConfig;
     /** The store file (default: in memory, so tests never write to ~/.toolmesh). */
     storePath?: string;
+    /** Which clients get the discovery meta-tools (default: everyone gets the full list). */
+    discovery?: DiscoveryConfig;
   } = {},
 ): Promise<TestHub> {
   const config: HubConfig = {
     servers: servers.map(testServerConfig),
     listen: { ...DEFAULT_LISTEN, port: 0 },
+    ...(options.discovery && { discovery: options.discovery }),
     file: '<test>',
     format: 'toolmesh',
     warnings: [],

@@ -1,5 +1,7 @@
+import { isAbsolute } from 'node:path';
 import { Hub } from '../../hub.ts';
 import { createLogger } from '../../observability/logger.ts';
+import { reloadOnChange } from '../../reload.ts';
 import { serveHttp } from '../../server/http.ts';
 import { serveStdio } from '../../server/stdio.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
@@ -11,7 +13,9 @@ export const help = `Usage: toolmesh serve [--config FILE] [--host 127.0.0.1] [-
 Starts every configured server and serves them as one MCP server.
   --stdio        speak MCP on stdin/stdout (for Claude Desktop, Cursor...); logs go to stderr only
   --host, --port where to listen for HTTP (endpoint /mcp, plus /healthz and /readyz)
-Without --config, uses toolmesh.yaml|yml|json in the working directory, else the built-in demo.`;
+Without --config, uses toolmesh.yaml|yml|json in the working directory, else the built-in demo.
+The config file is watched: servers added, removed or changed in it are started, stopped or restarted
+(the others keep running); an edit that does not load is logged and the last good config stays.`;
 
 export async function run(argv: string[]): Promise<ExitCode> {
   const { values } = parseCommand('serve', argv, {
@@ -24,10 +28,13 @@ export async function run(argv: string[]): Promise<ExitCode> {
   for (const warning of config.warnings) logger.warn({ file: config.file }, warning);
   const hub = new Hub(config, { logger });
   logger.info({ config: config.file, servers: config.servers.length }, 'starting');
+  // The built-in demo has no file to watch.
+  const reloader = isAbsolute(config.file) ? reloadOnChange(hub) : undefined;
 
   if (values.stdio) {
     const served = serveStdio(hub);
     await Promise.race([Promise.all([hub.start(), served]), stopSignal()]);
+    await reloader?.close();
     await hub.stop();
     return EXIT.OK;
   }
@@ -51,6 +58,7 @@ export async function run(argv: string[]): Promise<ExitCode> {
   });
   await stopSignal();
   logger.info('stopping');
+  await reloader?.close();
   await http.close();
   await hub.stop();
   return EXIT.OK;

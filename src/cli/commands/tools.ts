@@ -5,16 +5,19 @@ import type { ExitCode } from '../exit-codes.ts';
 import { EXIT } from '../exit-codes.ts';
 import { parseCommand, resolveConfig } from '../options.ts';
 import { note, printJson, printTable } from '../output.ts';
+import { catalogCost, printCatalogCost } from './tool-stats.ts';
 
 export const summary = 'list the merged tool catalog: served names and where each comes from';
-export const help = `Usage: toolmesh tools [--config FILE] [--json]
+export const help = `Usage: toolmesh tools [--config FILE] [--json] [--stats]
 
 Starts the configured servers, prints every tool as clients see it (filters, renames and overrides
 applied), and stops them again. ANNOTATIONS shows the tool's hints: read-only, destructive, idempotent,
-open-world. Tools withheld by pinning are named on stderr.`;
+open-world. Tools withheld by pinning are named on stderr.
+  --stats  instead, what the catalog costs a model: estimated tokens per server, per discovery mode
+           (full, meta, both) and per configured client rule (see docs/discovery.md)`;
 
 export async function run(argv: string[]): Promise<ExitCode> {
-  const { values } = parseCommand('tools', argv, {});
+  const { values } = parseCommand('tools', argv, { stats: { type: 'boolean' } });
   const config = await resolveConfig(values.config);
   const hub = new Hub(config, { logger: createLogger(values.verbose ? 'debug' : 'silent') });
   await hub.start();
@@ -22,7 +25,8 @@ export async function run(argv: string[]): Promise<ExitCode> {
   const withheld = [...hub.catalog.withheld.values()];
   const unavailable = hub.servers().filter((s) => s.state !== 'ready' && s.state !== 'disabled');
   await hub.stop();
-  if (values.json) {
+  if (values.stats) printCatalogCost(catalogCost(hub.catalog, config.discovery), values.json === true);
+  else if (values.json) {
     printJson(
       entries.map(({ name, server, original, definition }) => ({
         name,
