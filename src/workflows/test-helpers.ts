@@ -34,7 +34,7 @@ export interface Harness {
   events: WorkflowEvent[];
 }
 
-/** An executor on `hub` with a journal at `file`, recording every event. */
+/** An executor on `hub` with a journal at `file`, recording every event (and passing it to `options.onEvent`). */
 export function harness(hub: TestHub, file: string, options: Partial<ExecutorOptions> = {}): Harness {
   const runtime = new SqliteRuntime(file);
   const events: WorkflowEvent[] = [];
@@ -42,8 +42,11 @@ export function harness(hub: TestHub, file: string, options: Partial<ExecutorOpt
     call: hub.hub.call,
     tools: () => hub.hub.catalog.tools,
     runtime,
-    onEvent: (event) => events.push(event),
     ...options,
+    onEvent: (event) => {
+      events.push(event);
+      options.onEvent?.(event);
+    },
   });
   return { executor, runtime, events };
 }
