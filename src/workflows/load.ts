@@ -25,22 +25,17 @@ export async function loadWorkflow(path: string): Promise<Workflow> {
 /** Compiles workflow text; `file` is only used in messages. @throws ConfigError listing every issue. */
 export function parseWorkflow(text: string, file: string): Workflow {
   const source = parseSource(text, file, file.endsWith('.json'));
+  const locate = (path: string) => source.locate(path.split(/[.[\]]+/).filter(Boolean));
+  const withPosition = (issue: ConfigIssue): ConfigIssue => ({ ...issue, ...locate(issue.path) });
   const parsed = workflowFileSchema.safeParse(source.data);
   if (!parsed.success) {
-    const issues = parsed.error.issues.flatMap((issue) => fromZodIssue(issue, file));
-    throw new ConfigError(issues.map((issue) => ({ ...issue, ...source.locate(pathOf(issue)) })));
+    throw new ConfigError(
+      parsed.error.issues.flatMap((issue) => fromZodIssue(issue, file)).map(withPosition),
+    );
   }
-  const { workflow, issues } = compileWorkflow(parsed.data, file, text);
-  if (!workflow) throw new ConfigError(issues.map((issue) => ({ ...issue, ...locate(source, issue) })));
+  const { workflow, issues } = compileWorkflow(parsed.data, file, text, locate);
+  if (!workflow) throw new ConfigError(issues.map(withPosition));
   return workflow;
-}
-
-function locate(source: ReturnType<typeof parseSource>, issue: ConfigIssue) {
-  return source.locate(issue.path.split(/[.[\]]+/).filter(Boolean));
-}
-
-function pathOf(issue: ConfigIssue): string[] {
-  return issue.path.split(/[.[\]]+/).filter(Boolean);
 }
 
 const KNOWN: Record<string, readonly string[]> = {

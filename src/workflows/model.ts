@@ -56,6 +56,8 @@ export interface Workflow {
   readonly steps: ReadonlyMap<string, Step>;
   readonly outputs: Template;
   readonly outputRefs: readonly Reference[];
+  /** Line and column of a field path such as `steps.fetch.args.id` in the file, when known. */
+  readonly locate: (path: string) => { line: number; column: number } | undefined;
 }
 
 /** Compiles a schema-valid file. Collects every expression error as an issue instead of stopping at one. */
@@ -63,6 +65,7 @@ export function compileWorkflow(
   spec: WorkflowFile,
   file: string,
   source: string,
+  locate: Workflow['locate'] = () => undefined,
 ): { workflow?: Workflow; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
   const steps = new Map<string, Step>();
@@ -88,6 +91,7 @@ export function compileWorkflow(
     steps,
     outputs,
     outputRefs,
+    locate,
   };
   return { workflow, issues };
 }

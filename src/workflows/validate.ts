@@ -24,7 +24,7 @@ export const STEP_FIELDS = ['result', 'status'] as const;
 export function validateWorkflow(workflow: Workflow, tools: ToolCatalog): Plan {
   const issues: ConfigIssue[] = [];
   const add = (path: string, message: string, fix: string) =>
-    issues.push({ file: workflow.file, path, message, fix });
+    issues.push({ file: workflow.file, ...workflow.locate(path), path, message, fix });
   const inputProblem = workflow.inputs && schemaProblem(workflow.inputs);
   if (inputProblem) add('inputs', `invalid JSON Schema: ${inputProblem}`, 'write a JSON Schema (2020-12)');
   for (const step of workflow.steps.values()) {
@@ -48,8 +48,9 @@ export function validateWorkflow(workflow: Workflow, tools: ToolCatalog): Plan {
   } catch (error) {
     if (!(error instanceof CycleError)) throw error;
     const fix = 'remove one of these dependencies (a reference or a needs entry)';
+    const path = `steps.${error.cycle[0]}`;
     throw new ConfigError([
-      { file: workflow.file, path: `steps.${error.cycle[0]}`, message: error.message, fix },
+      { file: workflow.file, ...workflow.locate(path), path, message: error.message, fix },
     ]);
   }
 }
