@@ -81,7 +81,8 @@ describe('durable runs on the SQLite journal', { timeout: 120_000 }, () => {
         second.runtime.unfinished().map((run) => run.id),
         [runId],
       );
-      const [result] = await second.executor.resumeAll();
+      const [settled] = await second.executor.resumeAll();
+      const result = settled?.status === 'fulfilled' ? settled.value : assert.fail(String(settled));
       assert.equal(result?.status, 'succeeded');
       assert.deepEqual(result?.outputs, { last: 'r1-last-1' }, 'last used the journaled result of first');
       assert.equal(await count('r1-first'), 1, 'first ran once, before the interruption');
@@ -104,7 +105,8 @@ describe('durable runs on the SQLite journal', { timeout: 120_000 }, () => {
     const runId = await interrupt(file, 'r2', false);
     const second = harness(hub, file);
     try {
-      const [result] = await second.executor.resumeAll();
+      const [settled] = await second.executor.resumeAll();
+      const result = settled?.status === 'fulfilled' ? settled.value : assert.fail(String(settled));
       assert.equal(result?.status, 'needs-decision');
       assert.match(result?.error ?? '', /step middle was in flight .* not idempotent/);
       assert.equal(second.runtime.run(runId)?.status, 'needs-decision');

@@ -5,18 +5,17 @@
  * then the `compensate` calls of the steps that succeeded run in reverse order of completion.
  */
 import { randomUUID } from 'node:crypto';
-import { HubError, isAbortError } from '../errors.ts';
+import { HubError } from '../errors.ts';
 import type { CallFn } from '../pipeline/call.ts';
 import { Capacity } from './capacity.ts';
-import { type DurableRuntime, InFlightError, type RunJournal, type RunStatus } from './durable.ts';
+import type { DurableRuntime, RunStatus } from './durable.ts';
 import type { EventSink } from './events.ts';
-import { toCel } from './expr.ts';
 import { validatorFor } from './json-schema.ts';
 import { parseWorkflow } from './load.ts';
 import type { Workflow } from './model.ts';
 import type { Plan } from './plan.ts';
-import { evaluate, runStep } from './step-runner.ts';
-import { journaledCall, type RunContext } from './tool-call.ts';
+import { executeRun } from './run-dag.ts';
+import type { RunContext } from './tool-call.ts';
 import { type ToolCatalog, validateWorkflow } from './validate.ts';
 
 export interface ExecutorOptions {
@@ -85,17 +84,22 @@ export class WorkflowExecutor {
         } catch {} // a broken listener must not break the run
       },
     };
-    return execute(ctx, workflow, plan, inputs);
+    return executeRun(ctx, workflow, plan, inputs);
   }
 
-  /** Resumes every unfinished run of the runtime from its journal (after a restart), one after another. */
-  async resumeAll(signal?: AbortSignal): Promise<RunResult[]> {
-    const results: RunResult[] = [];
-    for (const record of this.#options.runtime.unfinished()) {
-      const workflow = parseWorkflow(record.source, record.file);
-      results.push(await this.run(workflow, record.inputs, { runId: record.id, signal }));
-    }
-    return results;
+  /**
+   * Resumes every unfinished run of the runtime from its journal, all at once; call it after the hub
+   * started, so the catalog knows the tools. Each run is rebuilt from the workflow text stored with it.
+   * A run that cannot be resumed now (say, its tool is gone) stays unfinished; its rejection is in the
+   * settled result at the same position as in `runtime.unfinished()`.
+   */
+  resumeAll(signal?: AbortSignal): Promise<PromiseSettledResult<RunResult>[]> {
+    return Promise.allSettled(
+      this.#options.runtime.unfinished().map(async (record) => {
+        const workflow = parseWorkflow(record.source, record.file);
+        return this.run(workflow, record.inputs, { runId: record.id, signal });
+      }),
+    );
   }
 }
 
@@ -111,128 +115,3 @@ function checkInputs(workflow: Workflow, inputs: Record<string, unknown>): void 
     `invalid inputs for workflow ${workflow.name}: ${problems.join('; ')}`,
   );
 }
-
-async function execute(
-  ctx: RunContext,
-  workflow: Workflow,
-  plan: Plan,
-  inputs: Record<string, unknown>,
-): Promise<RunResult> {
-  const steps = new Map<string, 'succeeded' | 'failed' | 'skipped'>();
-  const results: Record<string, unknown> = Object.create(null);
-  const scope = { inputs: toCel(inputs), steps: results };
-  const finished: string[] = [];
-  let failure: unknown;
-  const waiting = new Map([...workflow.steps.values()].map((step) => [step.id, step.needs.length]));
-
-  await new Promise<void>((resolve) => {
-    let active = 0;
-    const launch = (id: string) => {
-      active++;
-      runOne(id).then(() => {
-        active--;
-        for (const next of plan.dependents.get(id) ?? []) {
-          const left = (waiting.get(next) ?? 0) - 1;
-          waiting.set(next, left);
-          if (left === 0 && failure === undefined && !ctx.signal.aborted) launch(next);
-        }
-        if (active === 0) resolve();
-      });
-    };
-    const runOne = async (id: string) => {
-      const step = workflow.steps.get(id);
-      if (!step) return;
-      const state = (s: 'started' | 'succeeded' | 'failed' | 'skipped') =>
-        ctx.emit({ type: 'step', runId: ctx.runId, step: id, state: s });
-      try {
-        const blocked = step.needs.some((need) => steps.get(need) !== 'succeeded');
-        if (blocked || (step.when && evaluate(step, 'when', () => step.when?.evaluate(scope)) !== true)) {
-          steps.set(id, 'skipped');
-          results[id] = { status: 'skipped', result: null };
-          return state('skipped');
-        }
-        state('started');
-        const result = await runStep(ctx, step, scope);
-        steps.set(id, 'succeeded');
-        results[id] = { status: 'succeeded', result: toCel(result) };
-        finished.push(id);
-        state('succeeded');
-      } catch (error) {
-        steps.set(id, 'failed');
-        failure ??= error;
-        state('failed');
-      }
-    };
-    const roots = plan.levels[0] ?? [];
-    if (roots.length === 0) resolve();
-    for (const id of roots) launch(id);
-  });
-  return conclude(ctx, workflow, { steps, finished, failure, scope });
-}
-
-async function conclude(
-  ctx: RunContext,
-  workflow: Workflow,
-  run: {
-    steps: Map<string, 'succeeded' | 'failed' | 'skipped'>;
-    finished: string[];
-    failure: unknown;
-    scope: Record<string, unknown>;
-  },
-): Promise<RunResult> {
-  const base = { runId: ctx.runId, steps: run.steps };
-  if (ctx.signal.aborted || isAbortError(run.failure)) {
-    throw new HubError('CANCELLED', `workflow run ${ctx.runId} was interrupted; it can be resumed`);
-  }
-  if (run.failure instanceof InFlightError) {
-    ctx.journal.finish({ status: 'needs-decision', error: run.failure.message });
-    return { ...base, status: 'needs-decision', error: run.failure.message, compensated: [] };
-  }
-  let failure = run.failure;
-  let outputs: Record<string, unknown> | undefined;
-  if (failure === undefined) {
-    try {
-      outputs = workflow.outputs.render(run.scope) as Record<string, unknown>;
-    } catch (error) {
-      failure = new HubError('INVALID_REQUEST', `outputs: ${(error as Error).message}`);
-    }
-  }
-  if (failure === undefined) {
-    ctx.journal.finish({ status: 'succeeded', outputs });
-    return { ...base, status: 'succeeded', outputs, compensated: [] };
-  }
-  const error = failure instanceof Error ? failure.message : String(failure);
-  const compensated = await compensate(ctx, workflow, run.finished, run.scope);
-  ctx.journal.finish({ status: 'failed', error });
-  return { ...base, status: 'failed', error, compensated };
-}
-
-/**
- * Runs the `compensate` call of each finished step, last finished first, one at a time (a saga rollback).
- * A failing compensation is reported and the others still run.
- */
-async function compensate(
-  ctx: RunContext,
-  workflow: Workflow,
-  finished: string[],
-  scope: Record<string, unknown>,
-) {
-  const done: string[] = [];
-  for (const id of [...finished].reverse()) {
-    const step = workflow.steps.get(id);
-    if (!step?.compensate) continue;
-    const local = {
-      ...scope,
-      result: (scope.steps as Record<string, { result: unknown }>)[id]?.result ?? null,
-    };
-    try {
-      await journaledCall(ctx, step, step.compensate, local, `${id}:compensate`, false);
-      done.push(id);
-    } catch {
-      // Reported through the call's 'failed' event; the next compensation must still run.
-    }
-  }
-  return done;
-}
-
-export type { RunJournal };
