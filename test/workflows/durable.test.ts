@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
-import { HubError } from '../errors.ts';
-import type { TestHub } from '../testing/test-hub.ts';
-import { parseWorkflow } from './load.ts';
-import { fixtureHub, harness, scratchDir } from './test-helpers.ts';
+import { HubError } from '../../src/errors.ts';
+import type { TestHub } from '../../src/testing/test-hub.ts';
+import { parseWorkflow } from '../../src/workflows/load.ts';
+import { fixtureHub, harness, scratchDir } from './_helpers.ts';
 
 let hub: TestHub;
 const scratch = scratchDir();

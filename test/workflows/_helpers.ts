@@ -5,11 +5,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stdioFixture } from '../../test/fixtures/spawn.ts';
-import { createTestHub, type TestHub } from '../testing/test-hub.ts';
-import type { WorkflowEvent } from './events.ts';
-import { type ExecutorOptions, WorkflowExecutor } from './executor.ts';
-import { SqliteRuntime } from './sqlite-runtime.ts';
+import { createTestHub, type TestHub } from '../../src/testing/test-hub.ts';
+import type { WorkflowEvent } from '../../src/workflows/events.ts';
+import { type ExecutorOptions, WorkflowExecutor } from '../../src/workflows/executor.ts';
+import { SqliteRuntime } from '../../src/workflows/sqlite-runtime.ts';
+import { stdioFixture } from '../fixtures/spawn.ts';
 
 /** Starts a hub with echo, slow, gate and flaky (`--every 2`: calls 2, 4, ... fail) over stdio. */
 export function fixtureHub(): Promise<TestHub> {

@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ConfigError, type ConfigIssue } from '../config/config-error.ts';
-import type { TestHub } from '../testing/test-hub.ts';
-import { parseWorkflow } from './load.ts';
-import { fixtureHub } from './test-helpers.ts';
-import { validateWorkflow } from './validate.ts';
+import { ConfigError, type ConfigIssue } from '../../src/config/config-error.ts';
+import type { TestHub } from '../../src/testing/test-hub.ts';
+import { parseWorkflow } from '../../src/workflows/load.ts';
+import { validateWorkflow } from '../../src/workflows/validate.ts';
+import { fixtureHub } from './_helpers.ts';
 
 let hub: TestHub;
 before(async () => {

@@ -6,11 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { HubError } from '../errors.ts';
-import type { TestHub } from '../testing/test-hub.ts';
-import type { WorkflowEvent } from './events.ts';
-import { parseWorkflow } from './load.ts';
-import { callTrail, fixtureHub, type Harness, harness, scratchDir, stepTrail } from './test-helpers.ts';
+import { HubError } from '../../src/errors.ts';
+import type { TestHub } from '../../src/testing/test-hub.ts';
+import type { WorkflowEvent } from '../../src/workflows/events.ts';
+import { parseWorkflow } from '../../src/workflows/load.ts';
+import { callTrail, fixtureHub, type Harness, harness, scratchDir, stepTrail } from './_helpers.ts';
 
 let hub: TestHub;
 let h: Harness;
