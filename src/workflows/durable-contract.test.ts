@@ -1,0 +1,130 @@
+/**
+ * The contract every `DurableRuntime` keeps, run for each implementation (the SQLite runtime now; the
+ * Restate runtime joins the list when it exists). "Reopening" a store is what a restarted hub does.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { HubError } from '../errors.ts';
+import { type DurableRuntime, InFlightError, type RunRecord } from './durable.ts';
+import { SqliteRuntime } from './sqlite-runtime.ts';
+
+/** A store that can be opened again after the previous opener went away. */
+interface Store {
+  reopen(): DurableRuntime & { close(): void };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'toolmesh-journal-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+
+const implementations: { name: string; store(): Store }[] = [
+  {
+    name: 'sqlite (synchronous FULL)',
+    store: () => {
+      const file = join(dir, `full-${files++}.db`);
+      return { reopen: () => new SqliteRuntime(file) };
+    },
+  },
+  {
+    name: 'sqlite (synchronous NORMAL)',
+    store: () => {
+      const file = join(dir, `normal-${files++}.db`);
+      return { reopen: () => new SqliteRuntime(file, { synchronous: 'NORMAL' }) };
+    },
+  },
+];
+
+const record = (id: string): RunRecord => ({
+  id,
+  workflow: 'w',
+  file: 'w.yaml',
+  source: 'name: w',
+  inputs: { n: 1 },
+});
+const live = { idempotent: false, signal: new AbortController().signal };
+
+for (const { name, store } of implementations) {
+  describe(`durable runtime contract: ${name}`, () => {
+    it('runs a step once and returns its journaled value afterwards, also after a restart', async () => {
+      const s = store();
+      let calls = 0;
+      const first = s.reopen();
+      const journal = first.open(record('r1'));
+      assert.deepEqual(await journal.step('a', live, async () => ({ v: ++calls })), { v: 1 });
+      assert.deepEqual(await journal.step('a', live, async () => ({ v: ++calls })), { v: 1 });
+      first.close();
+      const second = s.reopen();
+      assert.deepEqual(await second.open(record('r1')).step('a', live, async () => ({ v: ++calls })), {
+        v: 1,
+      });
+      assert.equal(calls, 1);
+      second.close();
+    });
+
+    it('journals a failure and rethrows it as the same HubError without calling again', async () => {
+      const runtime = store().reopen();
+      const journal = runtime.open(record('r2'));
+      const boom = new HubError('UPSTREAM_TIMEOUT', 'too slow', { server: 'slow' });
+      await assert.rejects(
+        journal.step('a', live, () => Promise.reject(boom)),
+        boom,
+      );
+      await assert.rejects(
+        journal.step('a', live, () => assert.fail('not called again')),
+        (error: unknown) =>
+          HubError.is(error) &&
+          error.code === 'UPSTREAM_TIMEOUT' &&
+          error.message === 'too slow' &&
+          error.server === 'slow',
+      );
+      runtime.close();
+    });
+
+    it('leaves a step in flight when its signal aborts, then re-runs it only if idempotent', async () => {
+      const s = store();
+      const first = s.reopen();
+      const abort = new AbortController();
+      const pending = first
+        .open(record('r3'))
+        .step('a', { idempotent: false, signal: abort.signal }, async () => {
+          abort.abort();
+          throw new Error('interrupted');
+        });
+      await assert.rejects(pending, /interrupted/);
+      const pendingB = first
+        .open(record('r3'))
+        .step('b', { idempotent: true, signal: abort.signal }, async () => 'late');
+      assert.equal(await pendingB, 'late', 'the value is returned but not journaled');
+      first.close();
+      const second = s.reopen();
+      const journal = second.open(record('r3'));
+      await assert.rejects(
+        journal.step('a', live, async () => 'again'),
+        (e: unknown) => e instanceof InFlightError && e.key === 'a',
+      );
+      assert.equal(await journal.step('b', { ...live, idempotent: true }, async () => 'again'), 'again');
+      second.close();
+    });
+
+    it('lists unfinished runs with their stored record until they finish', () => {
+      const runtime = store().reopen();
+      runtime.open(record('x'));
+      runtime.open({ ...record('y'), source: 'name: y' });
+      runtime.open({ ...record('x'), source: 'changed' }); // an existing run keeps its record
+      assert.deepEqual(
+        runtime.unfinished().map((run) => [run.id, run.source, run.inputs]),
+        [
+          ['x', 'name: w', { n: 1 }],
+          ['y', 'name: y', { n: 1 }],
+        ],
+      );
+      runtime.open(record('x')).finish({ status: 'succeeded', outputs: {} });
+      runtime.open(record('y')).finish({ status: 'needs-decision', error: 'decide' });
+      assert.deepEqual(runtime.unfinished(), []);
+      runtime.close();
+    });
+  });
+}
