@@ -209,6 +209,33 @@ steps:
     assert.deepEqual(undone.structuredContent, { key: 'undo-saga-charge', count: 1 });
   });
 
+  it('goes on compensating after a compensation fails, and reports it', async () => {
+    const result = await run(`
+name: saga-broken-undo
+steps:
+  reserve:
+    tool: gate__hit
+    args: { key: reserve }
+    compensate: { tool: gate__hit, args: { key: undo-reserve } }
+  pay:
+    tool: echo__echo
+    args: { text: paid }
+    needs: [reserve]
+    compensate: { tool: echo__fail, args: { message: refund refused } }
+  ship: { tool: broken__flaky, needs: [pay] }
+`);
+    assert.equal(result.status, 'failed');
+    assert.deepEqual(result.compensated, ['reserve']);
+    assert.match(
+      result.error ?? '',
+      /flaky failure .*; compensation failed: pay: echo__fail returned an error: refund refused$/,
+    );
+    assert.deepEqual(
+      callTrail(h.events).filter((c) => c.includes(':compensate:started')),
+      ['pay:compensate:started', 'reserve:compensate:started'],
+    );
+  });
+
   it('holds calls to a server to its capacity', async () => {
     const limited = harness(hub, `${scratch.dir}/capacity.db`, { capacity: { slow: 1 } });
     try {
