@@ -36,7 +36,7 @@ export async function conclude(ctx: RunContext, workflow: Workflow, run: RunStat
     }
   }
   if (failure === undefined) {
-    ctx.journal.finish({ status: 'succeeded', outputs });
+    await ctx.journal.finish({ status: 'succeeded', outputs });
     return { ...base, status: 'succeeded', outputs, compensated: [] };
   }
   const rollback = await compensate(ctx, workflow, run.finished, run.scope);
@@ -45,12 +45,12 @@ export async function conclude(ctx: RunContext, workflow: Workflow, run: RunStat
   if (rollback.failed.length > 0) error += `; compensation failed: ${rollback.failed.join('; ')}`;
   if (rollback.decision)
     return decide(ctx, { ...base, compensated: rollback.done }, `${error}; ${rollback.decision.message}`);
-  ctx.journal.finish({ status: 'failed', error });
+  await ctx.journal.finish({ status: 'failed', error });
   return { ...base, status: 'failed', error, compensated: rollback.done };
 }
 
-function decide(ctx: RunContext, base: Omit<RunResult, 'status'>, error: string): RunResult {
-  ctx.journal.finish({ status: 'needs-decision', error });
+async function decide(ctx: RunContext, base: Omit<RunResult, 'status'>, error: string): Promise<RunResult> {
+  await ctx.journal.finish({ status: 'needs-decision', error });
   return { ...base, status: 'needs-decision', error };
 }
 

@@ -52,21 +52,24 @@ for (const { name, store } of implementations) {
       const s = store();
       let calls = 0;
       const first = s.reopen();
-      const journal = first.open(record('r1'));
+      const journal = await first.open(record('r1'));
       assert.deepEqual(await journal.step('a', live, async () => ({ v: ++calls })), { v: 1 });
       assert.deepEqual(await journal.step('a', live, async () => ({ v: ++calls })), { v: 1 });
       first.close();
       const second = s.reopen();
-      assert.deepEqual(await second.open(record('r1')).step('a', live, async () => ({ v: ++calls })), {
-        v: 1,
-      });
+      assert.deepEqual(
+        await (await second.open(record('r1'))).step('a', live, async () => ({ v: ++calls })),
+        {
+          v: 1,
+        },
+      );
       assert.equal(calls, 1);
       second.close();
     });
 
     it('journals a failure and rethrows it as the same HubError without calling again', async () => {
       const runtime = store().reopen();
-      const journal = runtime.open(record('r2'));
+      const journal = await runtime.open(record('r2'));
       const boom = new HubError('UPSTREAM_TIMEOUT', 'too slow', { server: 'slow' });
       await assert.rejects(
         journal.step('a', live, () => Promise.reject(boom)),
@@ -87,20 +90,17 @@ for (const { name, store } of implementations) {
       const s = store();
       const first = s.reopen();
       const abort = new AbortController();
-      const pending = first
-        .open(record('r3'))
-        .step('a', { idempotent: false, signal: abort.signal }, async () => {
-          abort.abort();
-          throw new Error('interrupted');
-        });
+      const interrupted = await first.open(record('r3'));
+      const pending = interrupted.step('a', { idempotent: false, signal: abort.signal }, async () => {
+        abort.abort();
+        throw new Error('interrupted');
+      });
       await assert.rejects(pending, /interrupted/);
-      const pendingB = first
-        .open(record('r3'))
-        .step('b', { idempotent: true, signal: abort.signal }, async () => 'late');
+      const pendingB = interrupted.step('b', { idempotent: true, signal: abort.signal }, async () => 'late');
       assert.equal(await pendingB, 'late', 'the value is returned but not journaled');
       first.close();
       const second = s.reopen();
-      const journal = second.open(record('r3'));
+      const journal = await second.open(record('r3'));
       await assert.rejects(
         journal.step('a', live, async () => 'again'),
         (e: unknown) => e instanceof InFlightError && e.key === 'a',
@@ -109,11 +109,11 @@ for (const { name, store } of implementations) {
       second.close();
     });
 
-    it('lists unfinished runs with their stored record until they finish', () => {
+    it('lists unfinished runs with their stored record until they finish', async () => {
       const runtime = store().reopen();
-      runtime.open(record('x'));
-      runtime.open({ ...record('y'), source: 'name: y' });
-      runtime.open({ ...record('x'), source: 'changed' }); // an existing run keeps its record
+      await runtime.open(record('x'));
+      await runtime.open({ ...record('y'), source: 'name: y' });
+      await runtime.open({ ...record('x'), source: 'changed' }); // an existing run keeps its record
       assert.deepEqual(
         runtime.unfinished().map((run) => [run.id, run.source, run.inputs]),
         [
@@ -121,8 +121,8 @@ for (const { name, store } of implementations) {
           ['y', 'name: y', { n: 1 }],
         ],
       );
-      runtime.open(record('x')).finish({ status: 'succeeded', outputs: {} });
-      runtime.open(record('y')).finish({ status: 'needs-decision', error: 'decide' });
+      await (await runtime.open(record('x'))).finish({ status: 'succeeded', outputs: {} });
+      await (await runtime.open(record('y'))).finish({ status: 'needs-decision', error: 'decide' });
       assert.deepEqual(runtime.unfinished(), []);
       runtime.close();
     });

@@ -51,15 +51,18 @@ export interface RunJournal {
    * `InFlightError`.
    */
   step(key: string, options: StepOptions, fn: () => Promise<unknown>): Promise<unknown>;
-  /** Records the end of the run; it is no longer `unfinished`. */
-  finish(outcome: RunOutcome): void;
+  /** Records the end of the run; it is no longer `unfinished` once this resolves. */
+  finish(outcome: RunOutcome): Promise<void>;
 }
 
 /** A durable store of runs and their step journals. */
 export interface DurableRuntime {
   readonly name: string;
-  /** The journal of `run.id`, creating the run if it is new (an existing run keeps its stored record). */
-  open(run: RunRecord): RunJournal;
+  /**
+   * The journal of `run.id`, creating the run if it is new (an existing run keeps its stored record).
+   * Resolves once the run is durable.
+   */
+  open(run: RunRecord): Promise<RunJournal>;
   /** Runs still `running`, oldest first: what to resume after a restart. */
   unfinished(): RunRecord[];
 }

@@ -70,7 +70,7 @@ export class WorkflowExecutor {
     checkInputs(workflow, inputs);
     const runId = options.runId ?? randomUUID();
     const { file, source, name } = workflow;
-    const journal = this.#options.runtime.open({ id: runId, workflow: name, file, source, inputs });
+    const journal = await this.#options.runtime.open({ id: runId, workflow: name, file, source, inputs });
     const ctx: RunContext = {
       runId,
       journal,

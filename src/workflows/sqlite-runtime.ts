@@ -1,9 +1,10 @@
 /**
  * The embedded durable runtime: one SQLite file (node:sqlite) in WAL mode with synchronous=FULL, so each
- * journaled start and result is on disk before the executor moves on (about 0.2 ms per write).
- * One process should own a file at a time; two hubs sharing a journal is not supported.
+ * journaled start and result is on disk before the executor moves on. Writes of concurrent steps share
+ * one commit (`GroupCommit`). One process should own a file at a time; two hubs sharing a journal is not
+ * supported.
  */
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { type ErrorCode, HubError } from '../errors.ts';
 import {
   type DurableRuntime,
@@ -15,6 +16,7 @@ import {
   type RunStatus,
   type StepOptions,
 } from './durable.ts';
+import { GroupCommit } from './group-commit.ts';
 
 /** One journaled step, as `history` returns it. */
 export interface StepRecord {
@@ -48,22 +50,22 @@ export interface SqliteRuntimeOptions {
 export class SqliteRuntime implements DurableRuntime {
   readonly name = 'sqlite';
   readonly #db: DatabaseSync;
+  readonly #sql: Statements;
 
   constructor(path: string, options: SqliteRuntimeOptions = {}) {
     this.#db = new DatabaseSync(path);
     this.#db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? 'FULL'};`);
     this.#db.exec('PRAGMA busy_timeout = 5000;');
     this.#db.exec(SCHEMA);
+    this.#sql = prepare(this.#db);
   }
 
-  open(run: RunRecord): RunJournal {
-    this.#db
-      .prepare(
-        `INSERT INTO runs (id, workflow, file, source, inputs, status, created_at)
-         VALUES (?, ?, ?, ?, ?, 'running', ?) ON CONFLICT (id) DO NOTHING`,
-      )
-      .run(run.id, run.workflow, run.file, run.source, JSON.stringify(run.inputs), Date.now());
-    return new SqliteJournal(this.#db, run.id);
+  async open(run: RunRecord): Promise<RunJournal> {
+    const { id, workflow, file, source, inputs } = run;
+    const created = Date.now();
+    const json = JSON.stringify(inputs);
+    await this.#sql.commit.write(() => this.#sql.insertRun.run(id, workflow, file, source, json, created));
+    return new SqliteJournal(this.#sql, id);
   }
 
   unfinished(): RunRecord[] {
@@ -106,56 +108,84 @@ export class SqliteRuntime implements DurableRuntime {
     }));
   }
 
+  /** Commits what is queued and closes the file. */
   close(): void {
-    if (this.#db.isOpen) this.#db.close();
+    if (!this.#db.isOpen) return;
+    this.#sql.commit.flush();
+    this.#db.close();
   }
 }
 
+interface Statements {
+  readonly commit: GroupCommit;
+  readonly insertRun: StatementSync;
+  readonly getStep: StatementSync;
+  readonly startStep: StatementSync;
+  readonly endStep: StatementSync;
+  readonly finishRun: StatementSync;
+}
+
+function prepare(db: DatabaseSync): Statements {
+  return {
+    commit: new GroupCommit(db),
+    insertRun: db.prepare(
+      `INSERT INTO runs (id, workflow, file, source, inputs, status, created_at)
+       VALUES (?, ?, ?, ?, ?, 'running', ?) ON CONFLICT (id) DO NOTHING`,
+    ),
+    getStep: db.prepare('SELECT status, value, error FROM steps WHERE run_id = ? AND key = ?'),
+    startStep: db.prepare(
+      `INSERT INTO steps (run_id, key, status, starts, started_at) VALUES (?, ?, 'started', 1, ?)
+       ON CONFLICT (run_id, key) DO UPDATE SET starts = starts + 1, started_at = excluded.started_at`,
+    ),
+    endStep: db.prepare(
+      'UPDATE steps SET status = ?, value = ?, error = ?, ended_at = ? WHERE run_id = ? AND key = ?',
+    ),
+    finishRun: db.prepare('UPDATE runs SET status = ?, outcome = ? WHERE id = ?'),
+  };
+}
+
 class SqliteJournal implements RunJournal {
-  readonly #db: DatabaseSync;
+  readonly #sql: Statements;
   readonly #runId: string;
 
-  constructor(db: DatabaseSync, runId: string) {
-    this.#db = db;
+  constructor(sql: Statements, runId: string) {
+    this.#sql = sql;
     this.#runId = runId;
   }
 
   async step(key: string, options: StepOptions, fn: () => Promise<unknown>): Promise<unknown> {
-    const row = this.#db
-      .prepare('SELECT status, value, error FROM steps WHERE run_id = ? AND key = ?')
-      .get(this.#runId, key) as
+    const row = this.#sql.getStep.get(this.#runId, key) as
       | { status: StepRecord['status']; value: string | null; error: string | null }
       | undefined;
     if (row?.status === 'succeeded') return row.value === null ? undefined : JSON.parse(row.value);
     if (row?.status === 'failed') throw revive(JSON.parse(row.error ?? '{}') as JournaledError);
     if (row && !options.idempotent) throw new InFlightError(key);
-    this.#db
-      .prepare(
-        `INSERT INTO steps (run_id, key, status, starts, started_at) VALUES (?, ?, 'started', 1, ?)
-         ON CONFLICT (run_id, key) DO UPDATE SET starts = starts + 1, started_at = excluded.started_at`,
-      )
-      .run(this.#runId, key, Date.now());
+    const started = Date.now();
+    await this.#sql.commit.write(() => this.#sql.startStep.run(this.#runId, key, started));
     let value: unknown;
     try {
       value = await fn();
     } catch (error) {
-      if (!options.signal.aborted) this.#end(key, 'failed', null, JSON.stringify(journaled(error)));
+      if (!options.signal.aborted) await this.#end(key, 'failed', null, JSON.stringify(journaled(error)));
       throw error;
     }
-    if (!options.signal.aborted) this.#end(key, 'succeeded', JSON.stringify(value ?? null), null);
+    if (!options.signal.aborted) await this.#end(key, 'succeeded', JSON.stringify(value ?? null), null);
     return value;
   }
 
-  finish(outcome: RunOutcome): void {
-    this.#db
-      .prepare('UPDATE runs SET status = ?, outcome = ? WHERE id = ?')
-      .run(outcome.status, JSON.stringify(outcome), this.#runId);
+  finish(outcome: RunOutcome): Promise<void> {
+    const json = JSON.stringify(outcome);
+    return this.#sql.commit.write(() => this.#sql.finishRun.run(outcome.status, json, this.#runId));
   }
 
-  #end(key: string, status: 'succeeded' | 'failed', value: string | null, error: string | null): void {
-    this.#db
-      .prepare('UPDATE steps SET status = ?, value = ?, error = ?, ended_at = ? WHERE run_id = ? AND key = ?')
-      .run(status, value, error, Date.now(), this.#runId, key);
+  #end(
+    key: string,
+    status: 'succeeded' | 'failed',
+    value: string | null,
+    error: string | null,
+  ): Promise<void> {
+    const ended = Date.now();
+    return this.#sql.commit.write(() => this.#sql.endStep.run(status, value, error, ended, this.#runId, key));
   }
 }
 
