@@ -86,7 +86,7 @@ for (const { name, store } of implementations) {
       runtime.close();
     });
 
-    it('leaves a step in flight when its signal aborts, then re-runs it only if idempotent', async () => {
+    it('leaves a step that failed after an abort in flight, re-run only if idempotent; keeps a value that arrived', async () => {
       const s = store();
       const first = s.reopen();
       const abort = new AbortController();
@@ -97,7 +97,7 @@ for (const { name, store } of implementations) {
       });
       await assert.rejects(pending, /interrupted/);
       const pendingB = interrupted.step('b', { idempotent: true, signal: abort.signal }, async () => 'late');
-      assert.equal(await pendingB, 'late', 'the value is returned but not journaled');
+      assert.equal(await pendingB, 'late');
       first.close();
       const second = s.reopen();
       const journal = await second.open(record('r3'));
@@ -105,7 +105,19 @@ for (const { name, store } of implementations) {
         journal.step('a', live, async () => 'again'),
         (e: unknown) => e instanceof InFlightError && e.key === 'a',
       );
-      assert.equal(await journal.step('b', { ...live, idempotent: true }, async () => 'again'), 'again');
+      assert.equal(
+        await journal.step('b', live, async () => 'again'),
+        'late',
+        'the value that arrived was kept',
+      );
+      await (await second.open(record('r4')))
+        .step('c', { idempotent: true, signal: AbortSignal.abort() }, () => Promise.reject(new Error('x')))
+        .catch(() => {});
+      assert.equal(
+        await (await second.open(record('r4'))).step('c', { ...live, idempotent: true }, async () => 'again'),
+        'again',
+        'an idempotent step in flight runs again',
+      );
       second.close();
     });
 

@@ -36,7 +36,10 @@ export interface JournaledError {
 export interface StepOptions {
   /** Whether the step may be run twice (decides what happens to a step found in flight). */
   readonly idempotent: boolean;
-  /** When aborted, the outcome is not journaled: the step stays in flight, exactly as after a crash. */
+  /**
+   * When aborted, a failure is not journaled (it is most likely the abort itself): the step stays in flight,
+   * exactly as after a crash. A value that arrived is journaled all the same.
+   */
   readonly signal: AbortSignal;
 }
 

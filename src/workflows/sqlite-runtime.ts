@@ -169,7 +169,8 @@ class SqliteJournal implements RunJournal {
       if (!options.signal.aborted) await this.#end(key, 'failed', null, JSON.stringify(journaled(error)));
       throw error;
     }
-    if (!options.signal.aborted) await this.#end(key, 'succeeded', JSON.stringify(value ?? null), null);
+    // A value is real even if the run was abandoned meanwhile: keep it, so a resume need not call again.
+    await this.#end(key, 'succeeded', JSON.stringify(value ?? null), null);
     return value;
   }
 

@@ -8,8 +8,9 @@ import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
 import { HubError } from '../../src/errors.ts';
 import type { TestHub } from '../../src/testing/test-hub.ts';
+import type { WorkflowEvent } from '../../src/workflows/events.ts';
 import { parseWorkflow } from '../../src/workflows/load.ts';
-import { fixtureHub, harness, scratchDir } from './_helpers.ts';
+import { callTrail, fixtureHub, harness, scratchDir } from './_helpers.ts';
 
 let hub: TestHub;
 const scratch = scratchDir();
@@ -44,30 +45,38 @@ async function call(name: string, args: Record<string, unknown>) {
 const count = async (key: string) =>
   ((await call('gate__count', { key })).structuredContent as { count: number }).count;
 
-/** Starts the workflow, abandons it while `middle` is in flight, and returns the run id. */
-async function interrupt(file: string, tag: string, idempotent: boolean): Promise<string> {
+/** Starts `text`, abandons it once `ready` saw the events it waits for, and returns the run id. */
+async function interruptWhen(
+  file: string,
+  text: string,
+  ready: (events: readonly WorkflowEvent[]) => boolean,
+): Promise<string> {
   const controller = new AbortController();
   let runId = '';
-  const { promise: inFlight, resolve } = Promise.withResolvers<void>();
+  const { promise: reached, resolve } = Promise.withResolvers<void>();
   const first = harness(hub, file, {
     onEvent: (event) => {
       runId = event.runId;
-      if (event.type === 'call' && event.key === 'middle' && event.state === 'started') resolve();
+      if (ready(first.events)) resolve();
     },
   });
   const running = first.executor.run(
-    parseWorkflow(workflowText(tag, idempotent), `${tag}.yaml`),
+    parseWorkflow(text, 'resumable.yaml'),
     {},
-    {
-      signal: controller.signal,
-    },
+    { signal: controller.signal },
   );
-  await inFlight;
+  await reached;
   controller.abort();
   await assert.rejects(running, (error: unknown) => HubError.is(error) && error.code === 'CANCELLED');
   first.runtime.close();
   return runId;
 }
+
+/** Abandons the run while `middle` is in flight. */
+const interrupt = (file: string, tag: string, idempotent: boolean) =>
+  interruptWhen(file, workflowText(tag, idempotent), (events) =>
+    callTrail(events).includes('middle:started'),
+  );
 
 describe('durable runs on the SQLite journal', { timeout: 120_000 }, () => {
   it('resumes an interrupted run: finished steps are not re-run, an idempotent in-flight step is', async () => {
@@ -117,6 +126,38 @@ describe('durable runs on the SQLite journal', { timeout: 120_000 }, () => {
       );
       assert.equal(await count('r2-last-1'), 0);
       assert.deepEqual(second.runtime.unfinished(), [], 'a run waiting for a decision is not resumed again');
+    } finally {
+      second.runtime.close();
+    }
+  });
+
+  it('resumes a forEach step, calling again only the item that was in flight', async () => {
+    const file = `${scratch.dir}/each.db`;
+    await call('gate__open', { key: 'fe-a' });
+    await call('gate__open', { key: 'fe-c' });
+    const text = `
+name: each-resume
+steps:
+  each:
+    tool: gate__wait
+    forEach: { items: '["fe-a", "fe-b", "fe-c"]', concurrency: 3 }
+    args: { key: "\${{ item }}" }
+    idempotent: true
+outputs: { all: "\${{ steps.each.result }}" }
+`;
+    const runId = await interruptWhen(file, text, (events) => {
+      const trail = callTrail(events);
+      return ['each[0]:succeeded', 'each[1]:started', 'each[2]:succeeded'].every((c) => trail.includes(c));
+    });
+    await call('gate__open', { key: 'fe-b' });
+    const second = harness(hub, file);
+    try {
+      const [settled] = await second.executor.resumeAll();
+      const result = settled?.status === 'fulfilled' ? settled.value : assert.fail(String(settled));
+      assert.deepEqual(result.outputs, { all: ['opened fe-a', 'opened fe-b', 'opened fe-c'] });
+      assert.deepEqual(callTrail(second.events), ['each[1]:started', 'each[1]:succeeded']);
+      const starts = Object.fromEntries(second.runtime.history(runId).map((step) => [step.key, step.starts]));
+      assert.deepEqual(starts, { 'each[0]': 1, 'each[1]': 2, 'each[2]': 1 });
     } finally {
       second.runtime.close();
     }
