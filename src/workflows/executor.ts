@@ -55,14 +55,15 @@ export class WorkflowExecutor {
   /**
    * Runs `workflow` with `inputs` (checked against its input schema) as run `runId` (new when omitted).
    * Resolves with the outcome, also when a step failed. When `signal` aborts, the run is left unfinished
-   * in the journal (resumable) and this rejects with `CANCELLED`.
+   * in the journal (resumable) and this rejects with `CANCELLED`. `onEvent` receives this run's events,
+   * after the executor's own listener.
    * @throws ConfigError when the workflow does not validate against the current catalog;
    *   HubError `INVALID_REQUEST` for inputs that break the schema.
    */
   async run(
     workflow: Workflow,
     inputs: Record<string, unknown>,
-    options: { runId?: string; signal?: AbortSignal } = {},
+    options: { runId?: string; signal?: AbortSignal; onEvent?: EventSink } = {},
   ): Promise<RunResult> {
     const tools = this.#options.tools();
     const plan = this.#plans.get(workflow) ?? validateWorkflow(workflow, tools);
@@ -79,9 +80,11 @@ export class WorkflowExecutor {
       capacity: (server) => this.#capacity.get(server),
       signal: options.signal ?? new AbortController().signal,
       emit: (event) => {
-        try {
-          this.#options.onEvent?.(event);
-        } catch {} // a broken listener must not break the run
+        for (const listener of [this.#options.onEvent, options.onEvent]) {
+          try {
+            listener?.(event);
+          } catch {} // a broken listener must not break the run
+        }
       },
     };
     return executeRun(ctx, workflow, plan, inputs);
