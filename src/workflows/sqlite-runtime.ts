@@ -4,7 +4,7 @@
  * one commit (`GroupCommit`). One process should own a file at a time; two hubs sharing a journal is not
  * supported.
  */
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { DatabaseSync } from 'node:sqlite';
 import { type ErrorCode, HubError } from '../errors.ts';
 import {
   type DurableRuntime,
@@ -16,7 +16,7 @@ import {
   type RunStatus,
   type StepOptions,
 } from './durable.ts';
-import { GroupCommit } from './group-commit.ts';
+import { prepare, SCHEMA, type Statements } from './sqlite-statements.ts';
 
 /** One journaled step, as `history` returns it. */
 export interface StepRecord {
@@ -27,19 +27,6 @@ export interface StepRecord {
   readonly value?: unknown;
   readonly error?: JournaledError;
 }
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS runs (
-  id TEXT PRIMARY KEY, workflow TEXT NOT NULL, file TEXT NOT NULL, source TEXT NOT NULL,
-  inputs TEXT NOT NULL, status TEXT NOT NULL, outcome TEXT, created_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS steps (
-  run_id TEXT NOT NULL, key TEXT NOT NULL, status TEXT NOT NULL, starts INTEGER NOT NULL,
-  value TEXT, error TEXT, started_at INTEGER NOT NULL, ended_at INTEGER,
-  PRIMARY KEY (run_id, key)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS runs_status ON runs (status, created_at);
-`;
 
 export interface SqliteRuntimeOptions {
   /** `FULL` (default) survives power loss; `NORMAL` survives a process crash and is ~10× faster. */
@@ -114,34 +101,6 @@ export class SqliteRuntime implements DurableRuntime {
     this.#sql.commit.flush();
     this.#db.close();
   }
-}
-
-interface Statements {
-  readonly commit: GroupCommit;
-  readonly insertRun: StatementSync;
-  readonly getStep: StatementSync;
-  readonly startStep: StatementSync;
-  readonly endStep: StatementSync;
-  readonly finishRun: StatementSync;
-}
-
-function prepare(db: DatabaseSync): Statements {
-  return {
-    commit: new GroupCommit(db),
-    insertRun: db.prepare(
-      `INSERT INTO runs (id, workflow, file, source, inputs, status, created_at)
-       VALUES (?, ?, ?, ?, ?, 'running', ?) ON CONFLICT (id) DO NOTHING`,
-    ),
-    getStep: db.prepare('SELECT status, value, error FROM steps WHERE run_id = ? AND key = ?'),
-    startStep: db.prepare(
-      `INSERT INTO steps (run_id, key, status, starts, started_at) VALUES (?, ?, 'started', 1, ?)
-       ON CONFLICT (run_id, key) DO UPDATE SET starts = starts + 1, started_at = excluded.started_at`,
-    ),
-    endStep: db.prepare(
-      'UPDATE steps SET status = ?, value = ?, error = ?, ended_at = ? WHERE run_id = ? AND key = ?',
-    ),
-    finishRun: db.prepare('UPDATE runs SET status = ?, outcome = ? WHERE id = ?'),
-  };
 }
 
 class SqliteJournal implements RunJournal {
