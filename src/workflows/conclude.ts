@@ -74,7 +74,7 @@ async function compensate(
         step.compensate,
         { ...scope, result: results[id]?.result ?? null },
         `${id}:compensate`,
-        false,
+        { retry: false },
       );
       done.push(id);
     } catch (error) {

@@ -28,10 +28,15 @@ export async function runStep(ctx: RunContext, step: Step, scope: Record<string,
 async function runRepeated(ctx: RunContext, step: Step, scope: Record<string, unknown>, key: string) {
   const { until } = step;
   if (!until) return withFallback(ctx, step, scope, key);
+  let ran = false;
   for (let iteration = 0; iteration < until.max; iteration++) {
-    if (iteration > 0) await pause(until.delayMs, ctx.signal);
+    // A resumed run replays journaled iterations at once: their delays were waited out the first time.
+    if (ran) await pause(until.delayMs, ctx.signal);
+    ran = false;
     const local = { ...scope, iteration: BigInt(iteration) };
-    const result = await withFallback(ctx, step, local, `${key}#${iteration}`);
+    const result = await withFallback(ctx, step, local, `${key}#${iteration}`, () => {
+      ran = true;
+    });
     const done = evaluate(step, 'until.condition', () =>
       until.condition.evaluate({ ...local, result: toCel(result) }),
     );
@@ -43,13 +48,22 @@ async function runRepeated(ctx: RunContext, step: Step, scope: Record<string, un
   );
 }
 
-async function withFallback(ctx: RunContext, step: Step, scope: Record<string, unknown>, key: string) {
+async function withFallback(
+  ctx: RunContext,
+  step: Step,
+  scope: Record<string, unknown>,
+  key: string,
+  onRun?: () => void,
+) {
   try {
-    return await journaledCall(ctx, step, { tool: step.tool, args: step.args }, scope, key, true);
+    return await journaledCall(ctx, step, { tool: step.tool, args: step.args }, scope, key, {
+      retry: true,
+      onRun,
+    });
   } catch (error) {
     if (!step.fallback || error instanceof InFlightError || ctx.signal.aborted || isAbortError(error))
       throw error;
-    return journaledCall(ctx, step, step.fallback, scope, `${key}:fallback`, false);
+    return journaledCall(ctx, step, step.fallback, scope, `${key}:fallback`, { retry: false, onRun });
   }
 }
 

@@ -25,8 +25,16 @@ export interface RunContext {
   readonly emit: EventSink;
 }
 
+/** How `journaledCall` runs. */
+export interface CallOptions {
+  /** Apply the step's `retry` (the main tool) or not (fallback, compensation). */
+  readonly retry: boolean;
+  /** Called when the tool is really called, i.e. the journal had no result for the key. */
+  readonly onRun?: () => void;
+}
+
 /**
- * Calls `call.tool` for `step` under journal key `key`, with retries when `withRetry`.
+ * Calls `call.tool` for `step` under journal key `key`, or returns the journaled outcome.
  * @throws HubError from the call path, `UPSTREAM_ERROR` for a tool result with `isError`, `UPSTREAM_TIMEOUT`
  *   when the step's `timeoutMs` ran out, `INVALID_REQUEST` when an argument expression fails.
  */
@@ -36,7 +44,7 @@ export async function journaledCall(
   call: ToolCall,
   scope: Record<string, unknown>,
   key: string,
-  withRetry: boolean,
+  options: CallOptions,
 ): Promise<unknown> {
   const args = render(step, call, scope);
   const entry = ctx.tools.get(call.tool);
@@ -44,7 +52,8 @@ export async function journaledCall(
   const idempotent = step.idempotent ?? Boolean(annotations?.idempotentHint || annotations?.readOnlyHint);
   const once = (attempt: number) => callOnce(ctx, step, call.tool, entry?.server, args, key, attempt);
   return ctx.journal.step(key, { idempotent, signal: ctx.signal }, () => {
-    if (!withRetry || !step.retry) return once(1);
+    options.onRun?.();
+    if (!options.retry || !step.retry) return once(1);
     const { attempts, delayMs, maxDelayMs } = step.retry;
     const policy = retry(
       handleWhen(() => !ctx.signal.aborted),

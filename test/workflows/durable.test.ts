@@ -163,6 +163,34 @@ outputs: { all: "\${{ steps.each.result }}" }
     }
   });
 
+  it('resumes an until loop without waiting again for the delays of journaled iterations', async () => {
+    const file = `${scratch.dir}/until.db`;
+    // An hour between polls: the test can only finish if the resumed loop does not wait after replaying.
+    const text = `
+name: until-resume
+steps:
+  poll:
+    tool: gate__hit
+    args: { key: until-resume }
+    until: { condition: "result.count >= 2", max: 5, delayMs: 3600000 }
+outputs: { count: "\${{ steps.poll.result.count }}" }
+`;
+    const runId = await interruptWhen(file, text, (events) => callTrail(events).includes('poll#0:succeeded'));
+    const second = harness(hub, file);
+    try {
+      const [settled] = await second.executor.resumeAll();
+      const result = settled?.status === 'fulfilled' ? settled.value : assert.fail(String(settled));
+      assert.deepEqual(result.outputs, { count: 2 });
+      assert.deepEqual(callTrail(second.events), ['poll#1:started', 'poll#1:succeeded']);
+      assert.deepEqual(
+        second.runtime.history(runId).map((step) => step.key),
+        ['poll#0', 'poll#1'],
+      );
+    } finally {
+      second.runtime.close();
+    }
+  });
+
   it('keeps the journal in WAL mode and replays a finished run without calling anything', async () => {
     const file = `${scratch.dir}/replay.db`;
     const first = harness(hub, file);
