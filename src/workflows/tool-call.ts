@@ -25,6 +25,9 @@ export interface RunContext {
   readonly emit: EventSink;
 }
 
+/** The `_meta` field of each workflow tool call that names the call uniquely: `<runId>/<journal key>`. */
+export const IDEMPOTENCY_KEY = 'toolmesh/idempotencyKey';
+
 /** How `journaledCall` runs. */
 export interface CallOptions {
   /** Apply the step's `retry` (the main tool) or not (fallback, compensation). */
@@ -90,7 +93,10 @@ async function callOnce(
   const deadline = step.timeoutMs === undefined ? undefined : AbortSignal.timeout(step.timeoutMs);
   const signal = deadline ? AbortSignal.any([ctx.signal, deadline]) : ctx.signal;
   try {
-    const result = await ctx.call({ method: 'tools/call', params: { name: tool, arguments: args }, signal });
+    // The same key on every attempt and after a resume, so an upstream that honours it can drop repeats.
+    const _meta = { [IDEMPOTENCY_KEY]: `${ctx.runId}/${key}` };
+    const params = { name: tool, arguments: args, _meta };
+    const result = await ctx.call({ method: 'tools/call', params, signal });
     const value = resultValue(result, tool, server);
     report('succeeded');
     return value;

@@ -236,6 +236,20 @@ steps:
     );
   });
 
+  it('names each call in _meta with an idempotency key: run id and journal key', async () => {
+    const result = await run(`
+name: keyed
+steps:
+  once: { tool: gate__meta }
+  each: { tool: gate__meta, forEach: { items: "[1, 2]" } }
+outputs: { once: "\${{ steps.once.result }}", second: "\${{ steps.each.result[1] }}" }
+`);
+    assert.equal(result.status, 'succeeded');
+    const outputs = result.outputs as Record<string, Record<string, unknown>>;
+    assert.equal(outputs.once?.['toolmesh/idempotencyKey'], `${result.runId}/once`);
+    assert.equal(outputs.second?.['toolmesh/idempotencyKey'], `${result.runId}/each[1]`);
+  });
+
   it('holds calls to a server to its capacity', async () => {
     const limited = harness(hub, `${scratch.dir}/capacity.db`, { capacity: { slow: 1 } });
     try {
