@@ -43,6 +43,7 @@ describe('Capacity', () => {
     await assert.rejects(waiting, /run cancelled/);
     all();
     (await capacity.acquire(2, never))();
+    assert.throws(() => new Capacity(0), RangeError);
   });
 });
 

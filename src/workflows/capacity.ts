@@ -10,7 +10,10 @@ export class Capacity {
   #used = 0;
   readonly #queue: { units: number; grant: () => void }[] = [];
 
+  /** @throws RangeError unless `limit` is a whole number of at least 1. */
   constructor(limit: number) {
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`capacity must be a whole number ≥ 1, got ${limit}`);
     this.limit = limit;
   }
 

@@ -18,14 +18,16 @@ import { executeRun } from './run-dag.ts';
 import type { RunContext } from './tool-call.ts';
 import { type ToolCatalog, validateWorkflow } from './validate.ts';
 
+/** What an executor runs on. */
 export interface ExecutorOptions {
   /** The hub's call path (`hub.call`). */
   readonly call: CallFn;
   /** The current catalog's tools (`() => hub.catalog.tools`): tool → server, annotations, schemas. */
   readonly tools: () => ToolCatalog;
   readonly runtime: DurableRuntime;
-  /** Capacity units per server name shared by every run of this executor; unlisted servers are unlimited. */
-  readonly capacity?: Readonly<Record<string, number>>;
+  /** Capacity units by server name, shared by every run of this executor; unlisted servers are unlimited. */
+  readonly capacity?: ReadonlyMap<string, number>;
+  /** Receives every run's events. */
   readonly onEvent?: EventSink;
 }
 
@@ -41,6 +43,7 @@ export interface RunResult {
   readonly compensated: readonly string[];
 }
 
+/** Runs workflows; one per hub, so capacity limits hold across its runs. */
 export class WorkflowExecutor {
   readonly #options: ExecutorOptions;
   readonly #capacity = new Map<string, Capacity>();
@@ -48,8 +51,7 @@ export class WorkflowExecutor {
 
   constructor(options: ExecutorOptions) {
     this.#options = options;
-    for (const [server, limit] of Object.entries(options.capacity ?? {}))
-      this.#capacity.set(server, new Capacity(limit));
+    for (const [server, limit] of options.capacity ?? []) this.#capacity.set(server, new Capacity(limit));
   }
 
   /**

@@ -251,7 +251,7 @@ outputs: { once: "\${{ steps.once.result }}", second: "\${{ steps.each.result[1]
   });
 
   it('holds calls to a server to its capacity', async () => {
-    const limited = harness(hub, `${scratch.dir}/capacity.db`, { capacity: { slow: 1 } });
+    const limited = harness(hub, `${scratch.dir}/capacity.db`, { capacity: new Map([['slow', 1]]) });
     try {
       const result = await limited.executor.run(
         parseWorkflow(
