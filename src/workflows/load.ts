@@ -7,7 +7,8 @@ import type { core } from 'zod';
 import { ConfigError, type ConfigIssue, formatPath } from '../config/config-error.ts';
 import { parseSource } from '../config/source.ts';
 import { didYouMean } from '../config/suggest.ts';
-import { compileWorkflow, type Workflow } from './model.ts';
+import { compileWorkflow } from './compile.ts';
+import type { Workflow } from './model.ts';
 import { stepSchema, toolCallSchema, workflowFileSchema } from './spec.ts';
 
 /** Reads and compiles the workflow at `path`. @throws ConfigError (file unreadable or invalid). */
