@@ -140,3 +140,16 @@ for (const { name, store } of implementations) {
     });
   });
 }
+
+describe('SqliteRuntime', () => {
+  it('refuses a journal another runtime holds, and opens it once that one closed', () => {
+    const file = join(dir, 'locked.db');
+    const owner = new SqliteRuntime(file);
+    assert.throws(
+      () => new SqliteRuntime(file),
+      /workflow journal .*locked\.db is in use by another process/,
+    );
+    owner.close();
+    new SqliteRuntime(file).close();
+  });
+});

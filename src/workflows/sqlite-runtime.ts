@@ -1,8 +1,7 @@
 /**
  * The embedded durable runtime: one SQLite file (node:sqlite) in WAL mode with synchronous=FULL, so each
  * journaled start and result is on disk before the executor moves on. Writes of concurrent steps share
- * one commit (`GroupCommit`). One process should own a file at a time; two hubs sharing a journal is not
- * supported.
+ * one commit (`GroupCommit`). One runtime owns a file at a time: an exclusive lock, held until `close`.
  */
 import { DatabaseSync } from 'node:sqlite';
 import { type ErrorCode, HubError } from '../errors.ts';
@@ -39,11 +38,22 @@ export class SqliteRuntime implements DurableRuntime {
   readonly #db: DatabaseSync;
   readonly #sql: Statements;
 
+  /** @throws Error when another process (or runtime) holds the journal at `path`. */
   constructor(path: string, options: SqliteRuntimeOptions = {}) {
     this.#db = new DatabaseSync(path);
-    this.#db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? 'FULL'};`);
-    this.#db.exec('PRAGMA busy_timeout = 5000;');
-    this.#db.exec(SCHEMA);
+    try {
+      // EXCLUSIVE: this connection keeps the file locked until close, so two hubs can never resume the
+      // same runs twice. A lock left by a killed process goes away with the process.
+      this.#db.exec('PRAGMA locking_mode = EXCLUSIVE; PRAGMA busy_timeout = 2000;');
+      this.#db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? 'FULL'};`);
+      this.#db.exec(SCHEMA);
+    } catch (error) {
+      this.#db.close();
+      const busy = /locked|busy/i.test((error as Error).message);
+      throw busy
+        ? new Error(`workflow journal ${path} is in use by another process`, { cause: error })
+        : error;
+    }
     this.#sql = prepare(this.#db);
   }
 
