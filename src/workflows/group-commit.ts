@@ -9,13 +9,19 @@ export class GroupCommit {
   readonly #db: DatabaseSync;
   #queue: { apply: () => void; resolve: () => void; reject: (error: unknown) => void }[] = [];
   #scheduled = false;
+  #failure: unknown;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
   }
 
-  /** Resolves once `apply` (a few synchronous statements) is committed to disk. */
+  /**
+   * Resolves once `apply` (a few synchronous statements) is committed to disk. Writes commit in the order
+   * they were asked for. After a failed commit every later write fails too, so nothing is written past a
+   * gap in the journal.
+   */
   write(apply: () => void): Promise<void> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
     return new Promise((resolve, reject) => {
       this.#queue.push({ apply, resolve, reject });
       if (!this.#scheduled) {
@@ -37,7 +43,8 @@ export class GroupCommit {
       this.#db.exec('COMMIT');
     } catch (error) {
       if (this.#db.isOpen && this.#db.isTransaction) this.#db.exec('ROLLBACK');
-      for (const write of batch) write.reject(error);
+      this.#failure = error;
+      for (const write of [...batch, ...this.#queue.splice(0)]) write.reject(error);
       return;
     }
     for (const write of batch) write.resolve();

@@ -66,6 +66,7 @@ export class SqliteRuntime implements DurableRuntime {
   }
 
   unfinished(): RunRecord[] {
+    this.#sql.commit.flush();
     const rows = this.#db
       .prepare(
         `SELECT id, workflow, file, source, inputs FROM runs WHERE status = 'running' ORDER BY created_at, id`,
@@ -76,6 +77,7 @@ export class SqliteRuntime implements DurableRuntime {
 
   /** The stored status and outcome of a run, or undefined for an unknown id. */
   run(id: string): { status: RunStatus; outcome?: RunOutcome } | undefined {
+    this.#sql.commit.flush();
     const row = this.#db.prepare('SELECT status, outcome FROM runs WHERE id = ?').get(id) as
       | { status: RunStatus; outcome: string | null }
       | undefined;
@@ -85,6 +87,7 @@ export class SqliteRuntime implements DurableRuntime {
 
   /** Every journaled step of a run, in the order they were first started. */
   history(id: string): StepRecord[] {
+    this.#sql.commit.flush();
     const rows = this.#db
       .prepare(
         'SELECT key, status, starts, value, error FROM steps WHERE run_id = ? ORDER BY started_at, key',
@@ -113,9 +116,13 @@ export class SqliteRuntime implements DurableRuntime {
   }
 }
 
+type StepRow = { status: StepRecord['status']; value: string | null; error: string | null };
+
 class SqliteJournal implements RunJournal {
   readonly #sql: Statements;
   readonly #runId: string;
+  /** Outcomes queued for the next commit, so this journal reads its own writes before they are on disk. */
+  readonly #queued = new Map<string, StepRow>();
 
   constructor(sql: Statements, runId: string) {
     this.#sql = sql;
@@ -123,9 +130,7 @@ class SqliteJournal implements RunJournal {
   }
 
   async step(key: string, options: StepOptions, fn: () => Promise<unknown>): Promise<unknown> {
-    const row = this.#sql.getStep.get(this.#runId, key) as
-      | { status: StepRecord['status']; value: string | null; error: string | null }
-      | undefined;
+    const row = this.#queued.get(key) ?? (this.#sql.getStep.get(this.#runId, key) as StepRow | undefined);
     if (row?.status === 'succeeded') return row.value === null ? undefined : JSON.parse(row.value);
     if (row?.status === 'failed') throw revive(JSON.parse(row.error ?? '{}') as JournaledError);
     if (row && !options.idempotent) throw new InFlightError(key);
@@ -135,11 +140,12 @@ class SqliteJournal implements RunJournal {
     try {
       value = await fn();
     } catch (error) {
-      if (!options.signal.aborted) await this.#end(key, 'failed', null, JSON.stringify(journaled(error)));
+      const failed = JSON.stringify(journaled(error));
+      if (!options.signal.aborted) this.#end(key, { status: 'failed', value: null, error: failed });
       throw error;
     }
     // A value is real even if the run was abandoned meanwhile: keep it, so a resume need not call again.
-    await this.#end(key, 'succeeded', JSON.stringify(value ?? null), null);
+    this.#end(key, { status: 'succeeded', value: JSON.stringify(value ?? null), error: null });
     return value;
   }
 
@@ -148,14 +154,21 @@ class SqliteJournal implements RunJournal {
     return this.#sql.commit.write(() => this.#sql.finishRun.run(outcome.status, json, this.#runId));
   }
 
-  #end(
-    key: string,
-    status: 'succeeded' | 'failed',
-    value: string | null,
-    error: string | null,
-  ): Promise<void> {
+  /**
+   * Queues the outcome without waiting for the commit. It is still on disk before anything can depend on
+   * it: whatever does (a dependent's tool call, a compensation, the run's end) first awaits a write of its
+   * own, and writes commit in order, failing for good once one commit failed (`GroupCommit`). So a chain
+   * of steps costs one commit per step: one step's result and the next step's start share it.
+   */
+  #end(key: string, row: StepRow): void {
+    this.#queued.set(key, row);
     const ended = Date.now();
-    return this.#sql.commit.write(() => this.#sql.endStep.run(status, value, error, ended, this.#runId, key));
+    this.#sql.commit
+      .write(() => this.#sql.endStep.run(row.status, row.value, row.error, ended, this.#runId, key))
+      .then(
+        () => this.#queued.delete(key),
+        () => {}, // the next awaited write fails the same way and reports it
+      );
   }
 }
 
