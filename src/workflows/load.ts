@@ -2,30 +2,38 @@
  * Reads a workflow file: YAML (or JSON) → zod → compiled `Workflow`. Every problem becomes a
  * `ConfigIssue` naming the file, line, field and a fix; all of them are thrown together in one `ConfigError`.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { core } from 'zod';
 import { ConfigError, type ConfigIssue, formatPath } from '../config/config-error.ts';
+import { MAX_CONFIG_BYTES } from '../config/load.ts';
 import { parseSource } from '../config/source.ts';
 import { didYouMean } from '../config/suggest.ts';
 import { compileWorkflow } from './compile.ts';
 import type { Workflow } from './model.ts';
 import { stepSchema, toolCallSchema, workflowFileSchema } from './spec.ts';
 
-/** Reads and compiles the workflow at `path`. @throws ConfigError (file unreadable or invalid). */
+/** Workflow files are a few kilobytes; anything near this is a mistake (same cap as config files). */
+const MAX_WORKFLOW_BYTES = MAX_CONFIG_BYTES;
+
+/** Reads and compiles the workflow at `path`. @throws ConfigError (file unreadable, too large or invalid). */
 export async function loadWorkflow(path: string): Promise<Workflow> {
+  const fail = (message: string, fix: string) => new ConfigError([{ file: path, path: '', message, fix }]);
   let text: string;
   try {
+    if ((await stat(path)).size > MAX_WORKFLOW_BYTES)
+      throw fail('file too large', 'a workflow file is YAML of a few KB');
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'cannot read file';
-    throw new ConfigError([{ file: path, path: '', message: reason, fix: 'check the path' }]);
+    if (error instanceof ConfigError) throw error;
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw fail(missing ? 'file not found' : 'cannot read file', 'check the path');
   }
   return parseWorkflow(text, path);
 }
 
 /** Compiles workflow text; `file` is only used in messages. @throws ConfigError listing every issue. */
 export function parseWorkflow(text: string, file: string): Workflow {
-  const source = parseSource(text, file, file.endsWith('.json'));
+  const source = parseSource(text, file, file.toLowerCase().endsWith('.json'));
   const locate = (path: string) => source.locate(path.split(/[.[\]]+/).filter(Boolean));
   const withPosition = (issue: ConfigIssue): ConfigIssue => ({ ...issue, ...locate(issue.path) });
   const parsed = workflowFileSchema.safeParse(source.data);

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { validatorFor } from './json-schema.ts';
-import { parseWorkflow } from './load.ts';
+import { loadWorkflow, parseWorkflow } from './load.ts';
 import { renderWorkflowSchema, WORKFLOW_SCHEMA_PATH } from './write-json-schema.ts';
 
 // The example users read first: it must stay a valid workflow.
@@ -30,5 +32,19 @@ describe('published workflow JSON Schema and the documented example', () => {
       tag_all: ['user'],
       wait_ready: ['user'],
     });
+  });
+
+  it('loads the example from a .yaml file and names a missing file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'toolmesh-wf-load-'));
+    try {
+      writeFileSync(join(dir, 'onboard.yaml'), example);
+      assert.equal((await loadWorkflow(join(dir, 'onboard.yaml'))).name, 'onboard-user');
+      await assert.rejects(
+        loadWorkflow(join(dir, 'nope.yaml')),
+        /nope\.yaml: file not found\. Fix: check the path/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
