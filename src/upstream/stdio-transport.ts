@@ -35,6 +35,8 @@ export class ChildStdioTransport implements Transport {
   readonly #queue: JSONRPCMessage[] = [];
   #paused = false;
   #child: ChildProcess | undefined;
+  /** Set while stdin is full: resolves once it drained (or closed). */
+  #drained: Promise<void> | undefined;
   #exited: Promise<void> = Promise.resolve();
   #started: Promise<void> | undefined;
   exitCode: number | null = null;
@@ -134,12 +136,22 @@ export class ChildStdioTransport implements Transport {
   };
 
   send(message: JSONRPCMessage): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const stdin = this.#child?.stdin;
-      if (!stdin || stdin.destroyed) return reject(new Error('Not connected'));
-      if (stdin.write(serializeMessage(message))) resolve();
-      else stdin.once('drain', resolve);
+    const stdin = this.#child?.stdin;
+    if (!stdin || stdin.destroyed) return Promise.reject(new Error('Not connected'));
+    if (stdin.write(serializeMessage(message))) return Promise.resolve();
+    // Every writer waiting on a full pipe shares one wait (one listener, however many calls are in flight),
+    // and a pipe that closes meanwhile ends it too: the exit then fails the requests, not a hang.
+    this.#drained ??= new Promise<void>((resolve) => {
+      const done = () => {
+        stdin.off('drain', done);
+        stdin.off('close', done);
+        this.#drained = undefined;
+        resolve();
+      };
+      stdin.once('drain', done);
+      stdin.once('close', done);
     });
+    return this.#drained;
   }
 
   /** Ends stdin, then SIGTERM and finally SIGKILL to the whole process group; resolves once it exited. */
