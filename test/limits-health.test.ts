@@ -108,6 +108,13 @@ describe('timeouts', () => {
       // Progress every 100 ms keeps restarting the 2 s clock; maxTotalMs still ends the call.
       { name: 'capped', ...fixture('slow'), timeouts: { startupMs: 30_000, callMs: 2_000, maxTotalMs: 600 } },
       { name: 'uncapped', ...fixture('slow'), timeouts: { startupMs: 30_000, callMs: 2_000 } },
+      // The same server with a per-tool timeout for sleep: 100 ms a call, so at most 10 × 100 ms in all.
+      {
+        name: 'pertool',
+        ...fixture('slow'),
+        timeouts: { startupMs: 30_000, callMs: 2_000 },
+        resilience: resolveResilience({ toolTimeouts: { sleep: 100 } }),
+      },
     ]);
   });
   after(() => testHub.close());
@@ -124,6 +131,10 @@ describe('timeouts', () => {
     assert.equal(await codeOf(sleep('capped', 10_000)), 'UPSTREAM_TIMEOUT');
     // The same call without the cap outlives its per-call timeout thanks to progress (10 × callMs in all).
     assert.equal(await codeOf(sleep('uncapped', 3_000)), 'ok');
+  });
+
+  it('toolTimeouts gives one tool its own timeout, instead of timeouts.callMs', async () => {
+    assert.equal(await codeOf(sleep('pertool', 2_500)), 'UPSTREAM_TIMEOUT');
   });
 });
 

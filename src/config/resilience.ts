@@ -1,6 +1,6 @@
 /**
  * The routing and resilience options of one server entry (`routing`, `breaker`, `health`, `retry`,
- * `limits`, `idempotentTools`, `fallbacks`, `trustAnnotations`): their zod schemas, the model they become,
+ * `limits`, `idempotentTools`, `fallbacks`, `toolTimeouts`, `trustAnnotations`): their zod schemas, the model they become,
  * and the defaults. Kept apart from `schema.ts` so the server entry only spreads `resilienceFields` in.
  */
 import { z } from 'zod';
@@ -112,6 +112,12 @@ export const resilienceFields = {
     .record(z.string().min(1), z.string().min(1))
     .optional()
     .describe('tool → served name of another tool called when it fails, e.g. search: backup__search.'),
+  toolTimeouts: z
+    .record(z.string().min(1), ms)
+    .optional()
+    .describe(
+      "tool (the server's own name) → ms allowed for one call of it, instead of timeouts.callMs; progress extends it up to 10 times (or timeouts.maxTotalMs).",
+    ),
   trustAnnotations: z
     .boolean()
     .optional()
@@ -137,6 +143,8 @@ export interface ResilienceConfig {
   idempotentTools: ReadonlySet<string>;
   /** The server's own tool name → the served name of the tool that answers when it fails. */
   fallbacks: ReadonlyMap<string, string>;
+  /** The server's own tool name → its per-call timeout in ms (instead of `timeouts.callMs`). */
+  toolTimeouts: ReadonlyMap<string, number>;
   trustAnnotations: boolean;
 }
 
@@ -164,6 +172,7 @@ export function resolveResilience(entry: ResilienceEntry): ResilienceConfig {
     limits: { maxQueue: 0, ...entry.limits },
     idempotentTools: new Set(entry.idempotentTools),
     fallbacks: new Map(Object.entries(entry.fallbacks ?? {})),
+    toolTimeouts: new Map(Object.entries(entry.toolTimeouts ?? {})),
     trustAnnotations: entry.trustAnnotations ?? false,
   };
 }

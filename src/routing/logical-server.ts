@@ -192,6 +192,8 @@ export class LogicalServer extends EventEmitter<{
     const context = { key: this.#affinityKey(params, options.client) };
     const tried = new Set<string>();
     const single = this.replicas.length === 1;
+    const timeoutMs =
+      method === 'tools/call' ? this.#resilience.toolTimeouts.get(String(params.name)) : undefined;
     try {
       return await policy.execute(() => {
         // A lone replica gets every call, even when it cannot take it: it then answers why (failed, open).
@@ -200,7 +202,7 @@ export class LogicalServer extends EventEmitter<{
         if (!replica) throw this.#noHealthyReplica();
         tried.add(replica.id);
         // With other replicas to go to, a replica that is restarting or lost its connection fails fast.
-        const upstreamOptions = { ...options, failFast: !single };
+        const upstreamOptions = { ...options, failFast: !single, timeoutMs };
         return this.router.run(replica, () =>
           replica.send(this.name, options.signal, (upstream) =>
             upstream.request(method, params, upstreamOptions),

@@ -48,6 +48,8 @@ export interface UpstreamRequestOptions {
    * `wasNeverSent` when the server cannot have seen it). Set when other replicas can take the request.
    */
   failFast?: boolean;
+  /** Time allowed for this request in ms, instead of `timeouts.callMs` (a per-tool timeout). */
+  timeoutMs?: number;
 }
 
 /** The first protocol revision without server-to-client requests (input arrives as `input_required`). */
@@ -360,14 +362,15 @@ export class Upstream extends EventEmitter<{
   ): Promise<Result> {
     const { origin } = options;
     const request = { method, params: this.#withCallerEnvelope(params, origin) };
+    const timeout = options.timeoutMs ?? this.config.timeouts.callMs;
     const send = () =>
       client.request(request, PASSTHROUGH, {
         signal: options.signal,
-        timeout: this.config.timeouts.callMs,
+        timeout,
         // Without an onprogress callback the SDK sends no progress token, and progress could never reset the timer.
         onprogress: options.onprogress ?? (() => {}),
         resetTimeoutOnProgress: true,
-        maxTotalTimeout: this.config.timeouts.maxTotalMs ?? this.config.timeouts.callMs * 10,
+        maxTotalTimeout: this.config.timeouts.maxTotalMs ?? timeout * 10,
         // A 2026-era server asking for input is answered by the caller, not by the hub.
         allowInputRequired: true,
         headers: this.#paramHeaders(client, method, params),
