@@ -105,9 +105,11 @@ for (const strategy of ['latency', 'adaptive'] satisfies StrategyName[]) {
       );
 
       assert.ok(duringSlow < 0.2, `r1 still served ${duringSlow} of the calls while slow`);
+      // Back means a real share again (fair is 1/3, typically 27-44 % here), well above what it had while
+      // slow. The bound leaves room for a loaded machine, where latency noise slows the return.
       assert.ok(
-        afterRecovery > 0.2,
-        `r1 served only ${afterRecovery} of the calls after recovering (fair: 0.33)`,
+        afterRecovery > 0.15 && afterRecovery > 2 * duringSlow,
+        `r1 served only ${afterRecovery} of the calls after recovering (fair: 0.33; while slow: ${duringSlow})`,
       );
 
       // The router's decision counts agree with the replicas' own answers: each call routed once, by this

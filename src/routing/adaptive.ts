@@ -15,6 +15,13 @@ export const ADAPTIVE_SLACK_MS = 10;
  * firmer belief and win ever more of them; the optimistic prior keeps equally good replicas on equal shares.
  */
 export const ADAPTIVE_PRIOR_BAD = 0.2;
+/**
+ * Draws this close count as a tie, settled by fewer calls in flight (then at random). Healthy replicas all
+ * have a belief near 1, and a replica with little fresh evidence (one that was avoided and has recovered)
+ * draws lower on average only because Beta draws skew away from 1: without a tie band it would stay below
+ * its fair share long after it serves as well as the others.
+ */
+export const ADAPTIVE_TIE = 0.1;
 /** Weight of the newest successful call in the server's typical latency. */
 const TYPICAL_ALPHA = 0.1;
 
@@ -60,7 +67,11 @@ export const adaptive: StrategyFactory = (options = {}): RoutingStrategy => {
       for (const candidate of candidates) beliefOf(candidate);
       if (candidates.length === 1) return candidates[0] as Candidate;
       const [a, b] = twoOf(candidates, random);
-      return draw(a) >= draw(b) ? a : b;
+      const drawA = draw(a);
+      const drawB = draw(b);
+      if (Math.abs(drawA - drawB) > ADAPTIVE_TIE) return drawA > drawB ? a : b;
+      if (a.pending !== b.pending) return a.pending < b.pending ? a : b;
+      return random() < 0.5 ? a : b;
     },
     record({ candidate, ok, latencyMs }) {
       const belief = beliefs.get(candidate);
