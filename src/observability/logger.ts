@@ -1,5 +1,5 @@
+import { createRequire } from 'node:module';
 import pino from 'pino';
-import pretty from 'pino-pretty';
 
 /** The structured logger every module takes. Always writes to stderr: stdout may be the MCP stdio channel. */
 export type Logger = pino.Logger;
@@ -18,6 +18,8 @@ export function createLogger(level: LogLevel = envLevel()): Logger {
     redact: { paths: ['*.headers.*', '*.env.*', 'headers.*', 'env.*'], censor: '[redacted]' },
   };
   if (!prettyWanted()) return pino(options, pino.destination({ fd: 2, sync: false }));
+  // Loaded only here (about 10 MB): a hub whose stderr is a pipe never needs it.
+  const pretty = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
   return pino(options, pretty({ destination: 2, colorize: true, ignore: 'pid,hostname,name', sync: true }));
 }
 

@@ -1,10 +1,18 @@
+import { createRequire } from 'node:module';
 import { type BulkheadPolicy, BulkheadRejectedError, bulkhead } from 'cockatiel';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { ResilienceConfig } from '../config/resilience.ts';
 import { HubError } from '../errors.ts';
 
 /** The key calls without a known client identity share for `perClientPerMinute`. */
 const ANONYMOUS = 'anonymous';
+
+/**
+ * rate-limiter-flexible costs about 10 MB of memory once loaded, and most servers have no rate limit: it is
+ * loaded (synchronously, it is CommonJS) only by a server that sets one.
+ */
+const rateLimiter = () =>
+  createRequire(import.meta.url)('rate-limiter-flexible') as typeof import('rate-limiter-flexible');
 
 /**
  * One server's limits: rate limits (rate-limiter-flexible, in memory; per server and per client, per
@@ -20,7 +28,7 @@ export class ServerLimits {
   constructor(server: string, limits: ResilienceConfig['limits']) {
     this.#server = server;
     const perMinute = (points: number | undefined) =>
-      points === undefined ? undefined : new RateLimiterMemory({ points, duration: 60 });
+      points === undefined ? undefined : new (rateLimiter().RateLimiterMemory)({ points, duration: 60 });
     this.#perServer = perMinute(limits.perMinute);
     this.#perClient = perMinute(limits.perClientPerMinute);
     this.#bulkhead =
@@ -42,7 +50,7 @@ export class ServerLimits {
     try {
       await limiter.consume(key);
     } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      if (!(rejection instanceof rateLimiter().RateLimiterRes)) throw rejection;
       const retryAfterMs = Math.max(1, Math.ceil(rejection.msBeforeNext));
       throw new HubError(
         'RATE_LIMITED',
