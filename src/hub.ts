@@ -9,7 +9,7 @@ import { type Catalog, type CatalogSource, EMPTY_CATALOG, resourceOwner } from '
 import { CatalogKeeper } from './catalog/keeper.ts';
 import { DEFAULT_STORE_PATH } from './config/catalog-config.ts';
 import type { DiscoveryConfig } from './config/discovery.ts';
-import type { HubConfig, ServerConfig } from './config/model.ts';
+import type { CatalogConfig, HubConfig, ServerConfig } from './config/model.ts';
 import { describeError, HubError } from './errors.ts';
 import { type Logger, silentLogger } from './observability/logger.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
@@ -251,6 +251,15 @@ export class Hub extends EventEmitter<{
     if (keepLists) upstream.keepListsOf(old);
     await this.#detach(old, !keepLists);
     await this.#startIfRunning(upstream);
+  }
+
+  /**
+   * Replaces the top-level `catalog` section (hot reload): the catalog is rebuilt with the new conflict
+   * rules and clients are told every list changed. No server restarts.
+   */
+  setCatalogConfig(catalog: CatalogConfig | undefined): void {
+    this.keeper.reconfigure(catalog);
+    this.#listsChanged(['tools', 'prompts', 'resources']);
   }
 
   /** Replaces the discovery rules (hot reload); clients are told the tool list changed, as theirs may have. */

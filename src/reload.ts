@@ -1,7 +1,7 @@
 /**
  * Config hot reload: when the file a hub was loaded from changes, the servers whose entries were added,
  * removed or changed are added, removed or restarted; every other server keeps running. New `discovery`
- * rules apply at once (clients are told to list tools again). A file that no
+ * rules and a new `catalog` section apply at once (clients are told to list again). A file that no
  * longer loads changes nothing: the last good config stays, and the error (file, field, fix) is logged.
  */
 import { isDeepStrictEqual } from 'node:util';
@@ -46,8 +46,10 @@ export function reloadOnChange(hub: Hub, options: ReloadOptions = {}): ConfigRel
     try {
       const next = await loadConfig(file, options.env);
       const diff = diffServers(good.servers, next.servers);
+      const catalogChanged = !isDeepStrictEqual(good.catalog, next.catalog);
       good = next; // before applying: a half-applied edit must not be diffed against again
       await apply(hub, diff);
+      if (catalogChanged) hub.setCatalogConfig(next.catalog);
       if (!isDeepStrictEqual(hub.discovery, next.discovery)) hub.setDiscovery(next.discovery);
       report(hub, next, diff);
       outcome = { ok: true, diff };

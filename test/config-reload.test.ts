@@ -160,6 +160,25 @@ describe('config hot reload (toolmesh serve --config FILE)', () => {
     assert.ok(count('ok') >= 2, metrics);
     assert.ok(count('error') >= 1, metrics);
   });
+
+  it('applies a new catalog section (conflict rules) at once, restarting nothing', async () => {
+    const before = (await servers()).map((s) => [s.name, s.pid]);
+    const seen = changes;
+    await writeFile(
+      file,
+      `catalog:\n  conflicts: priority\n  priority: [b]\n${config([server('a'), server('b', ['env: {MODE: "2"}'])])}`,
+    );
+    await waitFor('list-changed at the client', () => changes > seen, 20_000);
+    // b now keeps the colliding names bare; a's stay prefixed.
+    await waitFor('b to own echo', async () => {
+      const names = await tools();
+      return names.includes('echo') && names.includes('a__echo') && !names.includes('b__echo');
+    });
+    assert.deepEqual(
+      (await servers()).map((s) => [s.name, s.pid]),
+      before,
+    );
+  });
 });
 
 describe('config hot reload on the stdio face', () => {

@@ -27,7 +27,7 @@ const WATCH_MS = 1_000;
  */
 export class CatalogKeeper {
   readonly store: Store;
-  readonly #config: CatalogConfig;
+  #config: CatalogConfig;
   readonly #logger: Logger;
   readonly #onChange: () => void;
   readonly #changes: Counter<'server' | 'policy'>;
@@ -51,6 +51,11 @@ export class CatalogKeeper {
       labelNames: ['server', 'policy'],
       registers: [options.metrics],
     });
+  }
+
+  /** Takes a new top-level `catalog` section (hot reload); the next `build` uses it. */
+  reconfigure(catalog: CatalogConfig | undefined): void {
+    this.#config = catalog ?? DEFAULT_CATALOG;
   }
 
   /** Checks pins, then builds the catalog of `sources` (their `withheld` is set here). */
