@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { DEFAULT_STORE_PATH } from './catalog-config.ts';
 import { ConfigError } from './config-error.ts';
 import { loadConfig, parseConfig } from './load.ts';
 
@@ -19,10 +21,10 @@ function issuesOf(text: string): string {
 }
 
 describe('catalog settings in the config file', () => {
-  it('applies defaults: prefix strategy, pinning warn, the store in ~/.toolmesh', () => {
+  it('applies defaults: prefix strategy, pinning warn, the store in the default place', () => {
     const config = parseConfig(servers, FILE, {});
     assert.equal(config.catalog?.conflicts, 'prefix');
-    assert.equal(config.store?.path, join(homedir(), '.toolmesh', 'toolmesh.db'));
+    assert.equal(config.store?.path, DEFAULT_STORE_PATH);
     assert.equal(config.servers[0]?.catalog.pinning, 'warn');
     assert.equal(config.servers[0]?.catalog.trusted, true);
   });
@@ -81,6 +83,26 @@ servers:
   it('suggests the right key for typos inside the new sections', () => {
     assert.match(issuesOf(`catalog: { conflict: prefix }\n${servers}`), /did you mean "conflicts"\?/);
     assert.match(issuesOf('servers:\n  a: { command: a, tools: { alow: [x] } }\n'), /did you mean "allow"\?/);
+  });
+});
+
+describe('the default store path', () => {
+  /** DEFAULT_STORE_PATH as a fresh process computes it with `env`. */
+  const defaultIn = (env: Record<string, string | undefined>) =>
+    execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { DEFAULT_STORE_PATH } from ${JSON.stringify(new URL('./catalog-config.ts', import.meta.url).href)};
+         process.stdout.write(DEFAULT_STORE_PATH);`,
+      ],
+      { env: { ...process.env, ...env }, encoding: 'utf8' },
+    );
+
+  it('is ~/.toolmesh/toolmesh.db, or in TOOLMESH_HOME when that is set', () => {
+    assert.equal(defaultIn({ TOOLMESH_HOME: '' }), join(homedir(), '.toolmesh', 'toolmesh.db'));
+    assert.equal(defaultIn({ TOOLMESH_HOME: '/srv/toolmesh' }), '/srv/toolmesh/toolmesh.db');
   });
 });
 

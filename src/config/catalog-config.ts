@@ -18,8 +18,14 @@ import {
 import type { ServerEntry } from './schema.ts';
 import type { Position } from './source.ts';
 
-/** Where the store lives unless `store.path` says otherwise. */
-export const DEFAULT_STORE_PATH = join(homedir(), '.toolmesh', 'toolmesh.db');
+/**
+ * Where the store lives unless `store.path` says otherwise: in `TOOLMESH_HOME` (default `~/.toolmesh`). The
+ * test command points `TOOLMESH_HOME` at a temp folder, so test runs never write to a developer's home.
+ */
+export const DEFAULT_STORE_PATH = join(
+  process.env.TOOLMESH_HOME || join(homedir(), '.toolmesh'),
+  'toolmesh.db',
+);
 
 /** The per-server catalog model of a schema-valid entry. */
 export function serverCatalog(entry: ServerEntry): ServerCatalogConfig {
