@@ -13,6 +13,7 @@ import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@mod
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { stringify } from 'yaml';
 import { createTestHub, type TestHub, type TestServer } from '../src/testing/test-hub.ts';
+import { TEST_HOME_ENV } from './faults/_helpers.ts';
 import {
   fixturePath,
   type HttpFixture,
@@ -171,7 +172,7 @@ describe('the hub with six real upstreams over stdio, Streamable HTTP and SSE', 
     const transport = new StdioClientTransport({
       command: nodeBin,
       args: [join(REPO, 'src/cli/main.ts'), 'serve', '--stdio', '--config', configFile],
-      env: { TOOLMESH_LOG_LEVEL: 'warn' },
+      env: { ...TEST_HOME_ENV, TOOLMESH_LOG_LEVEL: 'warn' },
       stderr: 'pipe',
     });
     const client = new Client({ name: 'test', version: '1' });

@@ -268,6 +268,14 @@ export interface StdioHub {
   close(): Promise<void>;
 }
 
+/**
+ * `TOOLMESH_HOME` of this test run, for hubs started through an MCP stdio client: the SDK gives a child only
+ * a safe default environment, and without it a hub keeps its pins in the developer's `~/.toolmesh`.
+ */
+export const TEST_HOME_ENV: Record<string, string> = process.env.TOOLMESH_HOME
+  ? { TOOLMESH_HOME: process.env.TOOLMESH_HOME }
+  : {};
+
 export async function stdioHub(
   configFile: string,
   options: { cwd: string; env?: Record<string, string> },
@@ -276,7 +284,7 @@ export async function stdioHub(
     command: nodeBin,
     args: [CLI, 'serve', '--stdio', '--config', configFile],
     cwd: options.cwd,
-    env: options.env,
+    env: { ...TEST_HOME_ENV, ...options.env },
     stderr: 'pipe',
   });
   let stderr = '';
