@@ -1,15 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import {
-  CLIENT_CAPABILITIES_META_KEY,
   Client,
-  LOG_LEVEL_META_KEY,
   type LoggingLevel,
   type LoggingMessageNotificationParams,
-  type McpSubscription,
   type ProgressCallback,
-  ProtocolError,
-  ProtocolErrorCode,
   type Result,
   SdkError,
   SdkErrorCode,
@@ -18,9 +12,9 @@ import {
 import type { ServerConfig } from '../config/model.ts';
 import { describeError, HubError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { CallOrigin, InputRequest } from '../pipeline/call.ts';
-import { mirrorParamHeaders, paramHeaders } from '../protocol/param-headers.ts';
+import type { CallOrigin } from '../pipeline/call.ts';
 import { VERSION } from '../version.ts';
+import { CallerRelay } from './caller-relay.ts';
 import { createTransport } from './connect.ts';
 import {
   isConnectionLoss,
@@ -31,8 +25,12 @@ import {
 } from './errors.ts';
 import { describeStartFailure, redactUrl } from './failure-message.ts';
 import { EMPTY_LISTS, fetchLists, type ListKind, refreshList, type UpstreamLists } from './lists.ts';
+import { describeExit, isRefused, LostConnection } from './lost-connection.ts';
 import { PASSTHROUGH } from './passthrough.ts';
+import { MODERN_ERA, mirroredParamHeaders, withCallerEnvelope } from './request-envelope.ts';
 import { DEFAULT_RESTART_POLICY, RestartPolicy } from './restart-policy.ts';
+import { settled } from './settled.ts';
+import { StandingRequests } from './standing-requests.ts';
 import { ChildStdioTransport } from './stdio-transport.ts';
 
 export type UpstreamState = 'disabled' | 'starting' | 'ready' | 'restarting' | 'failed' | 'stopped';
@@ -52,9 +50,6 @@ export interface UpstreamRequestOptions {
   timeoutMs?: number;
 }
 
-/** The first protocol revision without server-to-client requests (input arrives as `input_required`). */
-const MODERN_ERA = '2026-07-28';
-
 /**
  * What the hub declares to every upstream. Connections are shared by all downstream clients, so the hub
  * offers what a client may have, then passes each request for input to the client of the call that caused
@@ -65,9 +60,6 @@ const CLIENT_CAPABILITIES = { sampling: {}, elicitation: { form: {}, url: {} }, 
 
 /** How long a call waits for a server that is restarting after having been ready (self-healing). */
 const READY_WAIT_MS = 10_000;
-
-/** Which caller a message from an upstream belongs to, when it arrives inside that caller's request. */
-const callerContext = new AsyncLocalStorage<CallOrigin>();
 
 /**
  * One configured upstream server: its connection, its listed tools/resources/prompts, and the supervisor
@@ -91,12 +83,11 @@ export class Upstream extends EventEmitter<{
   serverVersion: string | undefined;
   /** What the server declared at its last handshake (kept while it restarts). */
   capabilities: ServerCapabilities = {};
-  /** Callers with a request in flight here, oldest first (attribution over stdio, see `#callerFor`). */
-  readonly #callers = new Map<CallOrigin, number>();
+  /** Routes what the server sends besides responses to the caller it belongs to. */
+  readonly #relay: CallerRelay;
   #everReady = false;
-  #logLevel: LoggingLevel | undefined;
-  readonly #subscriptions = new Set<string>();
-  #listening: McpSubscription | undefined;
+  /** The log level and subscriptions, sent again after every reconnect. */
+  readonly #standing: StandingRequests;
   readonly #logger: Logger;
   readonly #policy: RestartPolicy;
   #client: Client | undefined;
@@ -111,6 +102,19 @@ export class Upstream extends EventEmitter<{
     super();
     this.config = config;
     this.#logger = logger.child({ server: config.name });
+    this.#standing = new StandingRequests(
+      {
+        client: () => this.#client,
+        capabilities: () => this.capabilities,
+        protocolVersion: () => this.protocolVersion,
+        request: (method, params) => this.request(method, params),
+      },
+      this.#logger,
+    );
+    this.#relay = new CallerRelay(config.name, this.#logger, {
+      log: (params) => this.emit('log', params),
+      resourceUpdated: (uri) => this.emit('resourceUpdated', uri),
+    });
     // A local command that cannot start will not start on the next try either; a remote server that is
     // down when the hub boots (deploy order, a laptop waking up) usually comes up later: keep trying it.
     const remote = config.transport !== 'stdio';
@@ -160,7 +164,7 @@ export class Upstream extends EventEmitter<{
         },
       },
     );
-    this.#relayFromUpstream(client);
+    this.#relay.wire(client);
     try {
       // One deadline for the whole start: spawn, handshake and the first listing.
       const deadline = AbortSignal.timeout(this.config.timeouts.startupMs);
@@ -196,15 +200,14 @@ export class Upstream extends EventEmitter<{
     this.emit('lists', ['tools', 'prompts', 'resources']); // into the catalog before anyone sees `ready`
     this.#setState('ready');
     this.#settleFirst();
-    this.#applyLogLevel();
-    this.#resubscribe();
+    this.#standing.reapply();
     this.#logger.info({ tools: this.lists.tools.length, pid: this.pid }, 'ready');
   }
 
   #onConnectionLost(client: Client): void {
     if (this.#client !== client || this.state === 'stopped') return;
     this.#client = undefined;
-    this.#listening = undefined;
+    this.#standing.connectionLost();
     this.pid = undefined;
     const exit = this.#transport ? describeExit(this.#transport) : 'connection lost';
     this.#logger.warn({ exit }, 'connection lost');
@@ -291,7 +294,7 @@ export class Upstream extends EventEmitter<{
   /** The connected client, after waiting for a restart in progress; throws `UPSTREAM_UNAVAILABLE` otherwise. */
   async #readyClient(options: UpstreamRequestOptions): Promise<Client> {
     const healing = this.state === 'restarting' && this.#everReady && !options.failFast;
-    if (healing) await this.#whenReady(READY_WAIT_MS, options.signal);
+    if (healing) await settled(this, READY_WAIT_MS, options.signal);
     const client = this.#client;
     if (this.state === 'ready' && client) return client;
     const why = this.lastError ? `: ${this.lastError}` : '';
@@ -323,37 +326,6 @@ export class Upstream extends EventEmitter<{
     });
   }
 
-  /** Resolves when the server is ready, or after `timeoutMs`, or when `signal` aborts (never rejects). */
-  #whenReady(timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
-    if (this.state === 'ready') return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.off('state', onState);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const onState = (state: UpstreamState) => {
-        if (state !== 'restarting' && state !== 'starting') done();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      this.on('state', onState);
-      signal?.addEventListener('abort', done, { once: true });
-    });
-  }
-
-  /** SEP-2243: a 2026-era HTTP server expects the `x-mcp-header` arguments of a tool call mirrored. */
-  #paramHeaders(
-    client: Client,
-    method: string,
-    params: Record<string, unknown>,
-  ): Record<string, string> | undefined {
-    if (method !== 'tools/call' || this.#transport || client.getProtocolEra() !== 'modern') return undefined;
-    const tool = this.lists.tools.find((candidate) => candidate.name === params.name);
-    const declarations = paramHeaders(tool?.inputSchema);
-    return declarations.length > 0 ? mirrorParamHeaders(declarations, params.arguments) : undefined;
-  }
-
   async #send(
     client: Client,
     method: string,
@@ -361,7 +333,7 @@ export class Upstream extends EventEmitter<{
     options: UpstreamRequestOptions,
   ): Promise<Result> {
     const { origin } = options;
-    const request = { method, params: this.#withCallerEnvelope(params, origin) };
+    const request = { method, params: withCallerEnvelope(params, origin, this.protocolVersion) };
     const timeout = options.timeoutMs ?? this.config.timeouts.callMs;
     const send = () =>
       client.request(request, PASSTHROUGH, {
@@ -373,11 +345,14 @@ export class Upstream extends EventEmitter<{
         maxTotalTimeout: this.config.timeouts.maxTotalMs ?? timeout * 10,
         // A 2026-era server asking for input is answered by the caller, not by the hub.
         allowInputRequired: true,
-        headers: this.#paramHeaders(client, method, params),
+        // SEP-2243: a 2026-era HTTP server expects a tool's `x-mcp-header` arguments mirrored.
+        headers:
+          this.#transport || client.getProtocolEra() !== 'modern'
+            ? undefined
+            : mirroredParamHeaders(this.lists.tools, method, params),
       }) as Promise<Result>;
-    if (origin) this.#callers.set(origin, (this.#callers.get(origin) ?? 0) + 1);
     try {
-      return await (origin ? callerContext.run(origin, send) : send());
+      return await this.#relay.track(origin, send);
     } catch (error) {
       const unseen = isSessionLost(error);
       if (!unseen && !isConnectionLoss(error)) throw upstreamError(error, this.name);
@@ -393,151 +368,17 @@ export class Upstream extends EventEmitter<{
         },
       );
       throw new LostConnection(hubError, unseen || isRefused(error));
-    } finally {
-      if (origin) {
-        const left = (this.#callers.get(origin) ?? 1) - 1;
-        if (left === 0) this.#callers.delete(origin);
-        else this.#callers.set(origin, left);
-      }
     }
   }
 
-  /**
-   * A 2026-era server reads the client's capabilities and log level from each request's `_meta`; the
-   * caller's own go there (keys given in `_meta` win over the SDK's envelope), so the server asks only for
-   * input this caller can give. A 2025-era server got the hub's capabilities at the handshake instead.
-   */
-  #withCallerEnvelope(
-    params: Record<string, unknown>,
-    origin: CallOrigin | undefined,
-  ): Record<string, unknown> {
-    if (!origin || this.protocolVersion !== MODERN_ERA) return params;
-    const meta: Record<string, unknown> = {
-      ...(params._meta as Record<string, unknown> | undefined),
-      [CLIENT_CAPABILITIES_META_KEY]: origin.capabilities,
-    };
-    if (origin.logLevel) meta[LOG_LEVEL_META_KEY] = origin.logLevel;
-    return { ...params, _meta: meta };
-  }
-
-  /**
-   * Wires what a server sends besides responses: its requests for input (sampling, elicitation, roots) go
-   * to the caller they belong to, its log messages to that caller or, when none can be named, to everyone,
-   * and resource updates to the hub.
-   */
-  #relayFromUpstream(client: Client): void {
-    const ask = (request: InputRequest, signal: AbortSignal) => this.#askCaller(request, signal);
-    client.setRequestHandler('sampling/createMessage', (request, ctx) =>
-      ask({ method: 'sampling/createMessage', params: request.params }, ctx.mcpReq.signal),
-    );
-    client.setRequestHandler('elicitation/create', (request, ctx) =>
-      ask({ method: 'elicitation/create', params: request.params }, ctx.mcpReq.signal),
-    );
-    client.setRequestHandler('roots/list', (request, ctx) =>
-      ask({ method: 'roots/list', params: request.params }, ctx.mcpReq.signal),
-    );
-    client.setNotificationHandler('notifications/message', (notification) => {
-      const params = { ...notification.params, logger: this.#loggerName(notification.params.logger) };
-      const caller = this.#callerFor();
-      if (caller) caller.log(params);
-      else this.emit('log', params);
-    });
-    client.setNotificationHandler('notifications/resources/updated', (notification) => {
-      this.emit('resourceUpdated', notification.params.uri);
-    });
-  }
-
-  /** Log messages say which server they came from: `<server>` or `<server>/<logger>`. */
-  #loggerName(logger: string | undefined): string {
-    return logger ? `${this.name}/${logger}` : this.name;
-  }
-
-  // biome-ignore lint/suspicious/noExplicitAny: the answer is the client's result, relayed as it is
-  async #askCaller(request: InputRequest, signal: AbortSignal): Promise<any> {
-    const needs = CAPABILITY_FOR[request.method];
-    const caller = this.#callerFor(needs);
-    if (!caller) {
-      throw new ProtocolError(
-        ProtocolErrorCode.MethodNotFound,
-        `no client is waiting on "${this.name}" to answer ${request.method} (the hub asks only the client of the call that needs it)`,
-      );
-    }
-    if (!(needs in caller.capabilities)) {
-      throw new ProtocolError(
-        ProtocolErrorCode.MethodNotFound,
-        `the client of this call did not declare the ${needs} capability, so it cannot answer ${request.method}`,
-      );
-    }
-    return caller.ask(request, signal);
-  }
-
-  /**
-   * The caller a message from this server belongs to. Over HTTP it arrives inside the request it belongs
-   * to. Over stdio nothing says which request caused it: with one caller in flight it is that one; with
-   * several, the oldest that can serve the request (`needs`), a guess that is logged.
-   */
-  #callerFor(needs?: keyof CallOrigin['capabilities']): CallOrigin | undefined {
-    const inContext = callerContext.getStore();
-    if (inContext) return inContext;
-    if (this.#callers.size <= 1) return this.#callers.keys().next().value;
-    if (!needs) return undefined;
-    const caller = [...this.#callers.keys()].find((candidate) => needs in candidate.capabilities);
-    this.#logger.debug(
-      { callers: this.#callers.size },
-      'request for input attributed to the oldest capable call',
-    );
-    return caller;
-  }
-
-  /**
-   * The lowest log level any client asked for. Sent to a 2025-era server that logs, now and after every
-   * reconnect; the hub filters per client. (2026-era servers get each caller's level with its request.)
-   */
+  /** See `StandingRequests.setLogLevel`. */
   setLogLevel(level: LoggingLevel): void {
-    this.#logLevel = level;
-    this.#applyLogLevel();
+    this.#standing.setLogLevel(level);
   }
 
-  #applyLogLevel(): void {
-    const client = this.#client;
-    const level = this.#logLevel;
-    if (!client || !level || !this.capabilities.logging || this.protocolVersion === MODERN_ERA) return;
-    client
-      .setLoggingLevel(level)
-      .catch((error: unknown) => this.#logger.warn({ err: describeError(error) }, 'logging/setLevel failed'));
-  }
-
-  /**
-   * Subscribes to updates of `uri` (kept across reconnects); `false` unsubscribes. A 2025-era server gets
-   * `resources/subscribe`; a 2026-era one has no such method, so the hub keeps one `subscriptions/listen`
-   * stream to it naming every subscribed URI, replaced when the set changes.
-   */
-  async subscribe(uri: string, on: boolean): Promise<void> {
-    if (on) this.#subscriptions.add(uri);
-    else this.#subscriptions.delete(uri);
-    if (this.protocolVersion === MODERN_ERA) await this.#listen();
-    else await this.request(on ? 'resources/subscribe' : 'resources/unsubscribe', { uri });
-  }
-
-  async #listen(): Promise<void> {
-    const client = this.#client;
-    const previous = this.#listening;
-    this.#listening = undefined;
-    // The new stream opens before the old one closes: an update in between arrives twice, never not at all.
-    if (client && this.#subscriptions.size > 0) {
-      this.#listening = await client.listen({ resourceSubscriptions: [...this.#subscriptions] });
-    }
-    await previous?.close();
-  }
-
-  #resubscribe(): void {
-    const failed = (uri: string) => (error: unknown) =>
-      this.#logger.warn({ err: describeError(error), uri }, 'resubscribing after reconnect failed');
-    if (this.protocolVersion === MODERN_ERA) {
-      this.#listen().catch(failed([...this.#subscriptions].join(' ')));
-      return;
-    }
-    for (const uri of this.#subscriptions) this.request('resources/subscribe', { uri }).catch(failed(uri));
+  /** See `StandingRequests.subscribe`. */
+  subscribe(uri: string, on: boolean): Promise<void> {
+    return this.#standing.subscribe(uri, on);
   }
 
   /** Stops the server (and its process group); no restart follows. */
@@ -550,32 +391,4 @@ export class Upstream extends EventEmitter<{
     await client?.close().catch(() => {});
     await this.#transport?.close().catch(() => {});
   }
-}
-
-const CAPABILITY_FOR = {
-  'sampling/createMessage': 'sampling',
-  'elicitation/create': 'elicitation',
-  'roots/list': 'roots',
-} as const;
-
-/** A request lost with its connection; `unseen`: the server cannot have acted on it. */
-class LostConnection extends Error {
-  readonly hubError: HubError;
-  readonly unseen: boolean;
-  constructor(hubError: HubError, unseen: boolean) {
-    super(hubError.message);
-    this.hubError = hubError;
-    this.unseen = unseen;
-  }
-}
-
-/** fetch() found nothing listening: the request never left the hub. */
-function isRefused(reason: unknown): boolean {
-  return (reason as { cause?: { code?: unknown } } | undefined)?.cause?.code === 'ECONNREFUSED';
-}
-
-function describeExit(transport: ChildStdioTransport): string {
-  if (transport.exitSignal) return `was killed by ${transport.exitSignal}`;
-  if (transport.exitCode !== null) return `exited with code ${transport.exitCode}`;
-  return 'closed its connection';
 }
