@@ -6,8 +6,8 @@
 import { z } from 'zod';
 
 /**
- * The routing strategies a config may name. `routing/strategy.ts` has the same list (`STRATEGY_NAMES`);
- * config must not import routing (imports point one way), and a test checks that both lists agree.
+ * The routing strategies a config may name. `routing/strategy.ts` takes this list as `STRATEGY_NAMES`
+ * (config must not import routing: imports point one way).
  */
 export const ROUTING_STRATEGIES = [
   'round-robin',

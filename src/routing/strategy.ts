@@ -3,6 +3,7 @@
  * they are given: the router hands `select` only healthy candidates and reports each outcome back through
  * `record`, so a strategy never probes, waits or talks to a server itself.
  */
+import { ROUTING_STRATEGIES } from '../config/resilience.ts';
 
 /** One replica as a strategy sees it at selection time. */
 export interface Candidate {
@@ -39,15 +40,8 @@ export interface RoutingStrategy {
   record?(outcome: Outcome): void;
 }
 
-export const STRATEGY_NAMES = [
-  'round-robin',
-  'least-pending',
-  'latency',
-  'weighted',
-  'failover',
-  'affinity',
-  'adaptive',
-] as const;
+/** Every strategy a config may name: the config schema's list, so the two can never disagree. */
+export const STRATEGY_NAMES = ROUTING_STRATEGIES;
 
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 

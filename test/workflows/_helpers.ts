@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { createTestHub, type TestHub } from '../../src/testing/test-hub.ts';
 import type { WorkflowEvent } from '../../src/workflows/events.ts';
 import { type ExecutorOptions, WorkflowExecutor } from '../../src/workflows/executor.ts';
@@ -59,4 +60,24 @@ export function stepTrail(events: readonly WorkflowEvent[]): string[] {
 /** `"<key>:<state>"` for each call event, in order. */
 export function callTrail(events: readonly WorkflowEvent[]): string[] {
   return events.flatMap((e) => (e.type === 'call' ? [`${e.key}:${e.state}`] : []));
+}
+
+/**
+ * Registers `before`/`after` hooks for a test file: a `fixtureHub` and a `harness` journaling to a scratch
+ * directory (`dir`, for more journals), handed to `ready` once started, and everything closed and removed afterwards.
+ */
+export function withFixtureHarness(ready: (setup: { hub: TestHub; h: Harness; dir: string }) => void): void {
+  let hub: TestHub | undefined;
+  let h: Harness | undefined;
+  const scratch = scratchDir();
+  before(async () => {
+    hub = await fixtureHub();
+    h = harness(hub, `${scratch.dir}/journal.db`);
+    ready({ hub, h, dir: scratch.dir });
+  });
+  after(async () => {
+    h?.runtime.close();
+    await hub?.close();
+    scratch.remove();
+  });
 }

@@ -1,24 +1,15 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${{ }} is the workflow template syntax under test
 /** A workflow answered as an MCP tool call: its definition, progress per step, results and errors. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { isSpecType } from '@modelcontextprotocol/client';
-import type { TestHub } from '../../src/testing/test-hub.ts';
 import { callWorkflowTool, workflowTool } from '../../src/workflows/as-tool.ts';
 import { parseWorkflow } from '../../src/workflows/load.ts';
-import { fixtureHub, type Harness, harness, scratchDir } from './_helpers.ts';
+import { type Harness, withFixtureHarness } from './_helpers.ts';
 
-let hub: TestHub;
 let h: Harness;
-const scratch = scratchDir();
-before(async () => {
-  hub = await fixtureHub();
-  h = harness(hub, `${scratch.dir}/journal.db`);
-});
-after(async () => {
-  h.runtime.close();
-  await hub.close();
-  scratch.remove();
+withFixtureHarness((setup) => {
+  h = setup.h;
 });
 
 const greet = parseWorkflow(

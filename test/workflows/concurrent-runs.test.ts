@@ -1,22 +1,13 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${{ }} is the workflow template syntax under test
 /** Many runs at once on one hub and one journal: every run completes with its own correct result. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { TestHub } from '../../src/testing/test-hub.ts';
+import { describe, it } from 'node:test';
 import { parseWorkflow } from '../../src/workflows/load.ts';
-import { fixtureHub, type Harness, harness, scratchDir } from './_helpers.ts';
+import { type Harness, withFixtureHarness } from './_helpers.ts';
 
-let hub: TestHub;
 let h: Harness;
-const scratch = scratchDir();
-before(async () => {
-  hub = await fixtureHub();
-  h = harness(hub, `${scratch.dir}/journal.db`);
-});
-after(async () => {
-  h.runtime.close();
-  await hub.close();
-  scratch.remove();
+withFixtureHarness((setup) => {
+  h = setup.h;
 });
 
 // Ten steps: two parallel chains of adds that each depend on the previous, joined at the end.

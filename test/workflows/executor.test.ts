@@ -5,24 +5,18 @@
  * on durations; the gate fixture makes "ran at the same time" a fact the run depends on.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { HubError } from '../../src/errors.ts';
 import type { TestHub } from '../../src/testing/test-hub.ts';
 import type { WorkflowEvent } from '../../src/workflows/events.ts';
 import { parseWorkflow } from '../../src/workflows/load.ts';
-import { callTrail, fixtureHub, type Harness, harness, scratchDir, stepTrail } from './_helpers.ts';
+import { callTrail, type Harness, harness, stepTrail, withFixtureHarness } from './_helpers.ts';
 
 let hub: TestHub;
 let h: Harness;
-const scratch = scratchDir();
-before(async () => {
-  hub = await fixtureHub();
-  h = harness(hub, `${scratch.dir}/journal.db`);
-});
-after(async () => {
-  h.runtime.close();
-  await hub.close();
-  scratch.remove();
+let dir: string;
+withFixtureHarness((setup) => {
+  ({ hub, h, dir } = setup);
 });
 
 const run = (yaml: string, inputs: Record<string, unknown> = {}) => {
@@ -251,7 +245,7 @@ outputs: { once: "\${{ steps.once.result }}", second: "\${{ steps.each.result[1]
   });
 
   it('holds calls to a server to its capacity', async () => {
-    const limited = harness(hub, `${scratch.dir}/capacity.db`, { capacity: new Map([['slow', 1]]) });
+    const limited = harness(hub, `${dir}/capacity.db`, { capacity: new Map([['slow', 1]]) });
     try {
       const result = await limited.executor.run(
         parseWorkflow(
