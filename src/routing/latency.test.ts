@@ -28,7 +28,7 @@ describe('latency', () => {
     assert.ok(slowest > 0 && slowest < 0.1, `slowest got ${slowest}`);
   });
 
-  it('judges a replica by its next call alone once its measurement is stale', () => {
+  it('judges a replica left alone for many calls almost by its next call alone', () => {
     const strategy = latency({ random: seeded(8) });
     const given = candidates(2);
     for (const [id, ms] of [
@@ -38,7 +38,8 @@ describe('latency', () => {
       strategy.select(given, {});
       strategy.record?.({ candidate: id, ok: true, latencyMs: ms });
     }
-    // s#1 is left alone for more than LATENCY_STALE_AFTER calls, then answers fast once.
+    // s#1 is left alone for 25 calls (its old level keeps weight exp(-25 / LATENCY_DECAY_CALLS)), then
+    // answers fast once.
     for (let call = 0; call < 25; call++) strategy.select([given[0] as (typeof given)[number]], {});
     strategy.record?.({ candidate: 's#1', ok: true, latencyMs: 10 });
     const picks = Array.from({ length: 200 }, () => strategy.select(given, {}).id);

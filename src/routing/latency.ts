@@ -2,19 +2,20 @@ import { lowest, randomOf, twoOf } from './choose.ts';
 import { ewma } from './ewma.ts';
 import type { Candidate, RoutingStrategy, StrategyFactory } from './strategy.ts';
 
-/** Weight of the newest sample in the latency EWMA: 0.5 halves an old level's influence with each call. */
-export const LATENCY_ALPHA = 0.5;
+/**
+ * How fast a replica's latency level forgets, counted in calls routed anywhere since its last sample: the
+ * old level keeps weight `exp(-gap / LATENCY_DECAY_CALLS)` against the new sample. With three replicas
+ * sharing evenly (a sample every 3 calls) that is about 0.5, a plain EWMA; a replica that was avoided and
+ * is measured only by the odd exploring call (every 15 calls or so) has its old level nearly replaced, so
+ * one fast call after it recovers is enough to win its share back. Finagle's peak EWMA decays by time;
+ * counting calls keeps the strategy independent of the clock.
+ */
+export const LATENCY_DECAY_CALLS = 4;
 /** Share of calls sent to the loser of the comparison, so a replica that recovered is measured again. */
 export const LATENCY_EXPLORATION = 0.1;
 /** Two replicas whose costs are within 25 % (or 1 ms) of each other count as equally good. */
 export const LATENCY_TOLERANCE = 0.25;
 const TOLERANCE_MS = 1;
-/**
- * A replica's level is stale once this many calls went by without a sample from it; its next sample then
- * replaces the level instead of blending in. Finagle's peak EWMA does this by time; counting calls keeps
- * the strategy independent of the clock. So one call to a replica that recovered is enough to bring it back.
- */
-export const LATENCY_STALE_AFTER = 20;
 /** A failed call counts as a sample this many times the best replica's EWMA (if it took longer, as that). */
 export const LATENCY_FAILURE_FACTOR = 10;
 
@@ -26,8 +27,8 @@ export const LATENCY_FAILURE_FACTOR = 10;
  * random and takes the cheaper one, or either when they are within the tolerance. Comparing two rather
  * than taking the overall cheapest keeps replicas of about equal speed on about equal shares despite noise,
  * while a slow replica loses every comparison. With probability `LATENCY_EXPLORATION` the call goes to the
- * loser instead, so a replica that was slow and has recovered gets measured, and as its old level is stale
- * by then (`LATENCY_STALE_AFTER`), one fast call wins it its share back.
+ * loser instead, so a replica that was slow and has recovered gets measured, and as its old level has
+ * mostly decayed by then (`LATENCY_DECAY_CALLS`), one fast call wins it its share back.
  */
 export const latency: StrategyFactory = (options = {}): RoutingStrategy => {
   const random = options.random ?? Math.random;
@@ -54,8 +55,9 @@ export const latency: StrategyFactory = (options = {}): RoutingStrategy => {
       const sample = ok
         ? latencyMs
         : Math.max(latencyMs, LATENCY_FAILURE_FACTOR * (fastest < Infinity ? fastest : latencyMs));
-      const stale = calls - (sampledAt.get(candidate) ?? calls) > LATENCY_STALE_AFTER;
-      levels.set(candidate, ewma(stale ? undefined : levels.get(candidate), sample, LATENCY_ALPHA));
+      const gap = calls - (sampledAt.get(candidate) ?? calls);
+      const alpha = 1 - Math.exp(-gap / LATENCY_DECAY_CALLS);
+      levels.set(candidate, ewma(levels.get(candidate), sample, alpha));
       sampledAt.set(candidate, calls);
     },
   };
