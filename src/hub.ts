@@ -14,13 +14,14 @@ import { describeError, HubError } from './errors.ts';
 import { type Logger, silentLogger } from './observability/logger.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
 import { type CallFn, compose, type Interceptor } from './pipeline/call.ts';
-import { createDispatch } from './pipeline/dispatch.ts';
+import { createDispatch, type RoutedServer } from './pipeline/dispatch.ts';
+import { type LocalToolSource, routedLocalSource } from './pipeline/local-tools.ts';
 import { fallbackInterceptor } from './resilience/fallback.ts';
 import { LogicalServer, type ServerStatus } from './routing/logical-server.ts';
 import { registerReplicaGauges } from './routing/replica-metrics.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 import type { Store } from './store/store.ts';
-import type { ListKind } from './upstream/lists.ts';
+import { EMPTY_LISTS, type ListKind } from './upstream/lists.ts';
 
 export type { ServerStatus } from './routing/logical-server.ts';
 
@@ -65,6 +66,8 @@ export class Hub extends EventEmitter<{
   /** Sends a routed call (`tools/call`, `prompts/get`, `resources/read`) through the pipeline. */
   readonly call: CallFn;
   readonly #upstreams = new Map<string, LogicalServer>();
+  /** Tools the hub answers itself (workflows, composites), by source name. */
+  readonly #local = new Map<string, { source: LocalToolSource; routed: RoutedServer }>();
   #catalog: Catalog = EMPTY_CATALOG;
   #pendingKinds = new Set<ListKind>();
   #coalesceTimer: NodeJS.Timeout | undefined;
@@ -90,7 +93,7 @@ export class Hub extends EventEmitter<{
     for (const server of config.servers) this.#attach(server);
     const dispatch = createDispatch({
       catalog: () => this.#catalog,
-      upstream: (name) => this.#upstreams.get(name),
+      upstream: (name) => this.#upstreams.get(name) ?? this.#local.get(name)?.routed,
     });
     const fallback = fallbackInterceptor({
       catalog: () => this.#catalog,
@@ -186,6 +189,26 @@ export class Hub extends EventEmitter<{
     return [...this.#upstreams.values()].map((upstream) => upstream.status());
   }
 
+  /**
+   * Serves the tools of `source` (workflows, composites) from now on, listed after the servers' tools.
+   * @throws HubError `INVALID_REQUEST` when a server or another source already has its name.
+   */
+  addLocalTools(source: LocalToolSource): void {
+    if (this.#upstreams.has(source.name) || this.#local.has(source.name)) {
+      throw new HubError(
+        'INVALID_REQUEST',
+        `"${source.name}" is already the name of a server or tool source`,
+      );
+    }
+    this.#local.set(source.name, { source, routed: routedLocalSource(source) });
+    this.#listsChanged(['tools']);
+  }
+
+  /** Re-reads the tools of the local source `name` (after its owner changed them) and tells clients. */
+  localToolsChanged(name: string): void {
+    if (this.#local.has(name)) this.#listsChanged(['tools']);
+  }
+
   /** The config a server runs with now (changed by the methods below), or undefined for an unknown name. */
   serverConfig(name: string): ServerConfig | undefined {
     return this.#upstreams.get(name)?.config;
@@ -197,7 +220,7 @@ export class Hub extends EventEmitter<{
    * @throws HubError `INVALID_REQUEST` when a server of that name exists.
    */
   async addServer(config: ServerConfig): Promise<void> {
-    if (this.#upstreams.has(config.name)) {
+    if (this.#upstreams.has(config.name) || this.#local.has(config.name)) {
       throw new HubError('INVALID_REQUEST', `server "${config.name}" already exists`, {
         server: config.name,
       });
@@ -316,13 +339,19 @@ export class Hub extends EventEmitter<{
   }
 
   #sources(): CatalogSource[] {
-    return [...this.#upstreams.values()].map((upstream) => ({
+    const servers = [...this.#upstreams.values()].map((upstream) => ({
       name: upstream.name,
       prefix: upstream.config.prefix,
       lists: upstream.lists,
       catalog: upstream.config.catalog,
       version: upstream.serverVersion,
     }));
+    const local = [...this.#local.values()].map(({ source }) => ({
+      name: source.name,
+      prefix: false,
+      lists: { ...EMPTY_LISTS, tools: source.tools() },
+    }));
+    return [...servers, ...local];
   }
 
   #rebuild(): void {

@@ -14,6 +14,7 @@ import type { Env } from './interpolate.ts';
 import { fromZodIssue } from './issues.ts';
 import { resolveListen } from './listen.ts';
 import type { HubConfig, ServerConfig } from './model.ts';
+import { resolveComposites, resolveWorkflowPaths } from './orchestration.ts';
 import { buildLogicalServer } from './replicas.ts';
 import { clientFileSchema, nativeFileSchema, SERVER_NAME_RE, serverEntrySchema } from './schema.ts';
 import { parseSource } from './source.ts';
@@ -105,6 +106,8 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
   const serverNames = typeof map === 'object' && map !== null ? Object.keys(map) : [];
   const catalog = resolveCatalog(top.catalog, servers, { ...ctx, issues, serverNames });
   const store = resolveStore(top.store, { ...ctx, issues, serverNames });
+  const workflows = resolveWorkflowPaths(top.workflows, { ...ctx, issues });
+  const composites = resolveComposites(top.composites, { ...ctx, issues });
 
   if (issues.length > 0) {
     // File order reads best; issues without a line concern the whole file and come first.
@@ -114,5 +117,9 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
   }
   if (servers.length === 0) warnings.push(`${file}: no servers configured`);
   const discovery = resolveDiscovery(top.discovery);
-  return { servers, listen, discovery, file: resolve(file), format, warnings, catalog, store };
+  return {
+    ...{ servers, listen, discovery, file: resolve(file), format, warnings, catalog, store },
+    ...(workflows.length > 0 && { workflows }),
+    ...(composites.length > 0 && { composites }),
+  };
 }

@@ -4,6 +4,7 @@
  */
 import type { DiscoveryConfig } from './discovery.ts';
 
+import type { CompositeConfig } from './orchestration.ts';
 import type { ResilienceConfig } from './resilience.ts';
 
 export type TransportKind = 'stdio' | 'http' | 'sse';
@@ -53,6 +54,8 @@ export interface ServerConfig {
   replicas?: ReplicaConfig[];
   /** Routing, breaker, health, retry and limits; `DEFAULT_RESILIENCE` when absent. */
   resilience?: ResilienceConfig;
+  /** Capacity units workflow steps may hold on this server at once; absent: unlimited. */
+  capacity?: number;
   /**
    * Set when this entry could not be made usable (for example an unset `${VAR}`): the hub marks the
    * server `failed` with this message and starts the others. `validate` reports it as an error.
@@ -86,6 +89,10 @@ export interface HubConfig {
   catalog?: CatalogConfig;
   /** Where state is kept; absent: in memory only (tests, embedding). `loadConfig` always sets it. */
   store?: StoreConfig;
+  /** Workflow files served as tools: absolute paths or globs. */
+  workflows?: string[];
+  /** Fan-out tools, in file order. */
+  composites?: CompositeConfig[];
 }
 
 /** How colliding names are resolved; see docs/conflicts.md. */

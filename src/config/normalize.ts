@@ -152,6 +152,7 @@ function fill(
     enabled: entry.enabled ?? !(entry.disabled ?? false),
     prefix: entry.prefix ?? true,
     catalog: serverCatalog(entry),
+    ...(entry.capacity !== undefined && { capacity: entry.capacity }),
     timeouts: { ...DEFAULT_TIMEOUTS, ...entry.timeouts },
     source: line === undefined ? { file: ctx.sourceFile } : { file: ctx.sourceFile, line },
   };

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { catalogSchema, serverCatalogFields, storeSchema } from './catalog-schema.ts';
 import { discoverySchema } from './discovery.ts';
+import { orchestrationFields, orchestrationServerFields } from './orchestration.ts';
 import { resilienceFields } from './resilience.ts';
 
 /** Server names: safe inside tool prefixes, URLs and log lines; `__proto__` is refused (prototype pollution). */
@@ -135,6 +136,7 @@ export const serverEntrySchema = z
       .describe('Several copies of this server behind one catalog entry (instead of command/url).'),
     ...resilienceFields,
     ...serverCatalogFields,
+    ...orchestrationServerFields,
     ...ignored(IGNORED_SERVER_KEYS),
   })
   .meta({
@@ -173,6 +175,7 @@ export const nativeFileSchema = z.strictObject({
   catalog: catalogSchema.optional(),
   store: storeSchema.optional(),
   discovery: discoverySchema.optional(),
+  ...orchestrationFields,
   ...ignored(IGNORED_TOP_KEYS),
 });
 
@@ -183,6 +186,7 @@ export const clientFileSchema = z.looseObject({
   catalog: catalogSchema.optional(),
   store: storeSchema.optional(),
   discovery: discoverySchema.optional(),
+  ...orchestrationFields,
 });
 
 /** Either file form (used for the published JSON Schema). */
