@@ -30,6 +30,11 @@ export interface StepRecord {
 export interface SqliteRuntimeOptions {
   /** `FULL` (default) survives power loss; `NORMAL` survives a process crash and is ~10× faster. */
   readonly synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * `false` opens the journal to read it (`toolmesh runs`, tests) while a hub owns it; such a runtime must
+   * not run or resume anything. Default `true`: this runtime owns the journal (see the constructor).
+   */
+  readonly owner?: boolean;
 }
 
 /** A `DurableRuntime` on the SQLite file at `path` (created if missing; `:memory:` for a throwaway one). */
@@ -37,22 +42,20 @@ export class SqliteRuntime implements DurableRuntime {
   readonly name = 'sqlite';
   readonly #db: DatabaseSync;
   readonly #sql: Statements;
+  readonly #lock: DatabaseSync | undefined;
 
-  /** @throws Error when another process (or runtime) holds the journal at `path`. */
+  /** @throws Error when another process (or runtime) owns the journal at `path`. */
   constructor(path: string, options: SqliteRuntimeOptions = {}) {
+    this.#lock = options.owner === false || path === ':memory:' ? undefined : ownerLock(path);
     this.#db = new DatabaseSync(path);
     try {
-      // EXCLUSIVE: this connection keeps the file locked until close, so two hubs can never resume the
-      // same runs twice. A lock left by a killed process goes away with the process.
-      this.#db.exec('PRAGMA locking_mode = EXCLUSIVE; PRAGMA busy_timeout = 2000;');
+      this.#db.exec('PRAGMA busy_timeout = 5000;');
       this.#db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? 'FULL'};`);
       this.#db.exec(SCHEMA);
     } catch (error) {
       this.#db.close();
-      const busy = /locked|busy/i.test((error as Error).message);
-      throw busy
-        ? new Error(`workflow journal ${path} is in use by another process`, { cause: error })
-        : error;
+      this.#lock?.close();
+      throw error;
     }
     this.#sql = prepare(this.#db);
   }
@@ -113,6 +116,28 @@ export class SqliteRuntime implements DurableRuntime {
     if (!this.#db.isOpen) return;
     this.#sql.commit.flush();
     this.#db.close();
+    this.#lock?.close();
+  }
+}
+
+/**
+ * Ownership of the journal at `path`: an exclusive SQLite lock on `<path>.lock`, held until close, so two
+ * hubs can never resume the same runs twice. The journal itself stays shared (WAL), so `toolmesh runs`
+ * and the pin store can read and write the same file while a hub runs. A lock left by a killed process
+ * goes away with the process.
+ * @throws Error when another process (or runtime) owns it.
+ */
+function ownerLock(path: string): DatabaseSync {
+  const lock = new DatabaseSync(`${path}.lock`);
+  try {
+    // With locking_mode EXCLUSIVE the lock taken by the first write transaction is kept until close.
+    lock.exec('PRAGMA locking_mode = EXCLUSIVE; PRAGMA busy_timeout = 0; BEGIN EXCLUSIVE; COMMIT;');
+    return lock;
+  } catch (error) {
+    lock.close();
+    const busy = /locked|busy/i.test((error as Error).message);
+    if (!busy) throw error;
+    throw new Error(`workflow journal ${path} is in use by another process`, { cause: error });
   }
 }
 
