@@ -65,7 +65,8 @@ export class ServedWorkflows implements LocalToolSource {
   call(name: string, args: Record<string, unknown>, options: RouteOptions): Promise<CallToolResult> {
     const workflow = this.#byName.get(name) as Workflow; // dispatch only routes names this source listed
     const signal = options.signal ?? new AbortController().signal;
-    return callWorkflowTool(this.executor, workflow, args, { signal, onprogress: options.onprogress });
+    const { onprogress, origin, client } = options;
+    return callWorkflowTool(this.executor, workflow, args, { signal, onprogress, caller: { origin, client } });
   }
 }
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CallToolResult, Client } from '@modelcontextprotocol/client';
+import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { ConfigError } from '../../src/config/config-error.ts';
 import { createTestHub, type TestHub } from '../../src/testing/test-hub.ts';
 import type { SqliteRuntime } from '../../src/workflows/sqlite-runtime.ts';
@@ -26,6 +26,14 @@ steps:
 outputs: { text: "\${{ steps.again.result.text }}" }
 `;
 
+/** A step whose tool asks the client for a sampling: the request must reach the client that called. */
+const ASK = `
+name: ask
+steps:
+  sample: { tool: legacy__test_sampling, args: { prompt: "hi" } }
+outputs: { answer: "\${{ steps.sample.result }}" }
+`;
+
 describe('workflows served by the hub', { timeout: 60_000 }, () => {
   const scratch = scratchDir();
   let testHub: TestHub;
@@ -33,7 +41,12 @@ describe('workflows served by the hub', { timeout: 60_000 }, () => {
 
   before(async () => {
     writeFileSync(join(scratch.dir, 'greet.yaml'), GREET);
-    testHub = await createTestHub([{ name: 'echo', ...stdioFixture('echo') }], {
+    writeFileSync(join(scratch.dir, 'ask.yaml'), ASK);
+    const servers = [
+      { name: 'echo', ...stdioFixture('echo') },
+      { name: 'legacy', ...stdioFixture('conformance', ['--era', 'legacy']) },
+    ];
+    testHub = await createTestHub(servers, {
       http: true,
       storePath: join(scratch.dir, 'toolmesh.db'),
       orchestration: { workflows: [join(scratch.dir, '*.yaml')] },
@@ -76,6 +89,26 @@ describe('workflows served by the hub', { timeout: 60_000 }, () => {
       runtime.history(runId).map((step) => step.key),
       ['hello', 'again'],
     );
+  });
+
+  it("sends a step's request for input to the client whose call started the run", async () => {
+    const asking = new Client({ name: 'alice', version: '1' }, { capabilities: { sampling: {} } });
+    asking.setRequestHandler('sampling/createMessage', async () => ({
+      role: 'assistant',
+      model: 'test',
+      content: { type: 'text', text: 'sampled by alice' },
+    }));
+    await asking.connect(
+      new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${testHub.http?.port}/mcp`)),
+    );
+    try {
+      const result = (await asking.callTool({ name: 'ask', arguments: {} })) as CallToolResult;
+      assert.equal(result.isError, undefined, JSON.stringify(result.content));
+      const { outputs } = result.structuredContent as { outputs: { answer: string } };
+      assert.equal(outputs.answer, 'LLM response: sampled by alice');
+    } finally {
+      await asking.close();
+    }
   });
 
   it('answers inputs that break the schema with a tool error naming the problem', async () => {
