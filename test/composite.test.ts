@@ -314,6 +314,13 @@ describe('composite fan-out tools', { timeout: 120_000 }, () => {
     assert.equal(missing.structured.succeeded, 1);
   });
 
+  it('answers arguments that break the inputSchema as a tool error, calling no branch', async () => {
+    const { result } = await callTool('search_all', { q: 7 });
+    assert.equal(result.isError, true);
+    assert.equal(textOf(result), 'invalid arguments for search_all: /q must be string');
+    assert.deepEqual(await callsAt('web', '7'), []);
+  });
+
   describe("through an MCP client on the hub's HTTP face", () => {
     let client: Client;
     before(async () => {
@@ -388,6 +395,14 @@ describe('composite config errors', () => {
         assert.match(error.message, /Fix: write a CEL expression/);
         return true;
       },
+    );
+  });
+
+  it('names a composite whose inputSchema is not a JSON Schema', () => {
+    const bad = { ...composite('odd', []), inputSchema: { type: 'nonsense' } };
+    assert.throws(
+      () => createCompositeSource([bad], call, { file: 'toolmesh.yaml' }),
+      /^ConfigError: toolmesh\.yaml composites\.odd\.inputSchema: not a valid JSON Schema: .*Fix: write a JSON Schema/s,
     );
   });
 

@@ -5,6 +5,7 @@
  */
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${{ }} is the template syntax
 import type { CallToolResult, Tool } from '@modelcontextprotocol/client';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { ConfigError, type ConfigIssue, formatPath } from '../config/config-error.ts';
 import type { CompositeBranch, CompositeConfig } from '../config/orchestration.ts';
 import { HubError } from '../errors.ts';
@@ -12,6 +13,7 @@ import type { CallFn } from '../pipeline/call.ts';
 import type { LocalToolSource } from '../pipeline/local-tools.ts';
 import type { RouteOptions } from '../routing/logical-server.ts';
 import { toCel } from '../workflows/expr.ts';
+import { validatorFor } from '../workflows/json-schema.ts';
 import { compileTemplate, type Template, TemplateError } from '../workflows/template.ts';
 import { resultValue } from '../workflows/tool-call.ts';
 import { compositeCycle } from './cycles.ts';
@@ -35,6 +37,8 @@ interface Compiled {
   readonly config: CompositeConfig;
   readonly tool: Tool;
   readonly branches: readonly CompiledBranch[];
+  /** Checks the call's arguments against the configured `inputSchema`, when there is one. */
+  readonly validate?: ValidateFunction;
 }
 
 /**
@@ -65,7 +69,7 @@ export function createCompositeSource(
   return {
     name: COMPOSITES_SOURCE,
     tools: () => tools,
-    call(name, args, route) {
+    async call(name, args, route) {
       const composite = compiled.get(name);
       if (!composite) {
         throw new HubError('UNKNOWN_TOOL', `unknown tool: ${name.slice(0, 128)}`, {
@@ -78,12 +82,20 @@ export function createCompositeSource(
 }
 
 async function callComposite(
-  { config, branches }: Compiled,
+  { config, branches, validate }: Compiled,
   args: Record<string, unknown>,
   call: CallFn,
   route: RouteOptions,
   serverOf: CompositeSourceOptions['serverOf'],
 ): Promise<CallToolResult> {
+  if (validate && !validate(args)) {
+    // A tool execution error, as MCP asks for bad arguments, so the caller's model can read and fix them.
+    const problems = (validate.errors ?? []).map(
+      (e) => `${e.instancePath || 'arguments'} ${e.message ?? 'invalid'}`,
+    );
+    const text = `invalid arguments for ${config.name}: ${problems.join('; ')}`;
+    return { isError: true, content: [{ type: 'text', text }] };
+  }
   const signal = route.signal ?? new AbortController().signal;
   const scope = { args: toCel(args) };
   const total = branches.length;
@@ -146,10 +158,30 @@ function compile(config: CompositeConfig, file: string, issues: ConfigIssue[]): 
     name: config.name,
     ...(config.title !== undefined && { title: config.title }),
     description: config.description ?? defaultDescription(config),
-    inputSchema: (config.inputSchema ?? { type: 'object' }) as Tool['inputSchema'],
+    inputSchema: { type: 'object', ...config.inputSchema } as Tool['inputSchema'],
     outputSchema: COMPOSITE_OUTPUT_SCHEMA as unknown as Tool['outputSchema'],
   };
-  return { config, tool, branches };
+  return { config, tool, branches, validate: config.inputSchema && inputValidator(config, file, issues) };
+}
+
+/** The validator of the composite's `inputSchema`, or an issue when it is no valid JSON Schema. */
+function inputValidator(
+  config: CompositeConfig,
+  file: string,
+  issues: ConfigIssue[],
+): ValidateFunction | undefined {
+  try {
+    return validatorFor(config.inputSchema ?? {});
+  } catch (error) {
+    const path = `composites.${config.name}.inputSchema`;
+    issues.push({
+      file,
+      path,
+      message: `not a valid JSON Schema: ${(error as Error).message}`,
+      fix: 'write a JSON Schema (2020-12) of an object, e.g. {type: object, properties: {q: {type: string}}}',
+    });
+    return undefined;
+  }
 }
 
 function defaultDescription(config: CompositeConfig): string {
