@@ -1,8 +1,10 @@
 /**
  * Puts the config's orchestration on a hub: the `workflows:` files served as tools (one executor, its
- * journal in the hub's store file) and, after a restart, the runs the journal says are unfinished.
+ * journal in the hub's store file), the `composites:` fan-out tools, and, after a restart, the runs the
+ * journal says are unfinished.
  * Separate from `Hub` so the hub as a library carries no workflow engine unless asked to.
  */
+import { createCompositeSource } from './composite/source.ts';
 import { describeError } from './errors.ts';
 import type { Hub } from './hub.ts';
 import { loadServedWorkflows, ServedWorkflows } from './workflows/served.ts';
@@ -16,9 +18,10 @@ export interface Orchestration {
 }
 
 /**
- * Loads the config's workflows and serves them on `hub` (as `hub.workflows` and as tools). Call it
- * before `hub.start()`, so the first catalog lists them.
- * @throws ConfigError when a workflow file does not load.
+ * Loads the config's workflows and composites and serves them on `hub` (workflows also as
+ * `hub.workflows`). Call it before `hub.start()`, so the first catalog lists them.
+ * @throws ConfigError when a workflow file does not load or a composite is malformed (bad template,
+ *   input schema, or composites calling each other in a loop).
  */
 export async function attachOrchestration(hub: Hub): Promise<Orchestration> {
   const { config } = hub;
@@ -37,6 +40,10 @@ export async function attachOrchestration(hub: Hub): Promise<Orchestration> {
   });
   hub.addLocalTools(served);
   hub.workflows = served;
+  if (config.composites?.length) {
+    const serverOf = (tool: string) => hub.catalog.tools.get(tool)?.server;
+    hub.addLocalTools(createCompositeSource(config.composites, hub.call, { file: config.file, serverOf }));
+  }
   return { workflows: served, close: () => runtime.close() };
 }
 

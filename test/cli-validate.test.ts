@@ -5,7 +5,7 @@
  * schema) or, with --offline, structurally (steps, references, cycles) without starting anything.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fixturePath, nodeBin } from './fixtures/spawn.ts';
@@ -67,6 +67,22 @@ steps:
       /bad-tool\.yaml:3:\d+ steps\.a\.tool: unknown tool "echo__ech"\. Fix: did you mean "echo__echo"\?/,
     );
     assert.match(run.stderr, /bad-tool\.yaml:4:\d+ steps\.b\.args\.a: .*number/);
+  });
+
+  it('checks composites: their branch tools against the catalog, their templates always', async () => {
+    const withComposites = write(
+      'composites.yaml',
+      `servers:\n  echo:\n    command: ${JSON.stringify(nodeBin)}\n    args: [${JSON.stringify(fixturePath('echo'))}, --stdio]\n` +
+        'composites:\n  both:\n    branches:\n      - { tool: echo__echo, args: { text: "${{ args.q }}" } }\n' +
+        '      - { tool: echo__nope }\n',
+    );
+    const online = await toolmesh(['validate', '--config', withComposites]);
+    assert.equal(online.code, 3, online.stdout);
+    assert.match(online.stderr, /composites\.both\.branches\[1\]\.tool: unknown tool "echo__nope"/);
+    writeFileSync(withComposites, readFileSync(withComposites, 'utf8').replace('args.q }}', 'args.q + }}'));
+    const offline = await toolmesh(['validate', '--config', withComposites, '--offline']);
+    assert.equal(offline.code, 3, offline.stdout);
+    assert.match(offline.stderr, /composites\.both\.branches\[0\]\.args\.text: /);
   });
 
   it('--offline starts nothing, still finds a cycle, and says the tools were not checked', async () => {
