@@ -20,7 +20,7 @@ await serve({
       'create_user',
       {
         description: 'Create a user account; fails when the email is taken',
-        inputSchema: z.object({ email: z.string().email(), name: z.string().min(1) }),
+        inputSchema: z.object({ email: z.email(), name: z.string().min(1) }),
         outputSchema: z.object(user),
       },
       ({ email, name }) => {

@@ -17,7 +17,7 @@ await serve({
       'send_welcome',
       {
         description: 'Queue the welcome mail for a new user',
-        inputSchema: z.object({ to: z.string().email(), name: z.string(), userId: z.number().int() }),
+        inputSchema: z.object({ to: z.email(), name: z.string(), userId: z.number().int() }),
         outputSchema: z.object(message),
       },
       ({ to, name }) => {
