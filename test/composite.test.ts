@@ -83,6 +83,10 @@ const CONFIG = {
         { tool: 'broken__search', args: query },
       ],
     },
+    search_items: {
+      items: 'hits', // the search fixture answers a plain list: no branch has this field
+      branches: [{ tool: 'web__search', args: query }],
+    },
     search_deadline: {
       timeoutMs: 5000,
       branches: [
@@ -245,6 +249,14 @@ describe('composite fan-out tools', { timeout: 120_000 }, () => {
     );
     assert.deepEqual([structured.succeeded, structured.failed], [1, 1]);
     assert.equal(structured.result, undefined);
+  });
+
+  it('items: a branch whose result lacks the field fails, naming the field and the server', async () => {
+    const { result, structured } = await callTool('search_items', { q: 'items' });
+    assert.equal(result.isError, true);
+    const [web] = structured.branches;
+    assert.deepEqual([web?.status, web?.server], ['failed', 'web']);
+    assert.match(web?.error ?? '', /the result of web__search has no field "hits"/);
   });
 
   it('timeout: a branch still running at timeoutMs is aborted and counts as failed', async () => {

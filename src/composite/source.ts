@@ -16,6 +16,7 @@ import { toCel } from '../workflows/expr.ts';
 import { validatorFor } from '../workflows/json-schema.ts';
 import { compileTemplate, type Template, TemplateError } from '../workflows/template.ts';
 import { resultValue } from '../workflows/tool-call.ts';
+import { pathValue } from './aggregate.ts';
 import { compositeCycle } from './cycles.ts';
 import { fanOut } from './fan-out.ts';
 import { COMPOSITE_OUTPUT_SCHEMA, compositeResult } from './result.ts';
@@ -112,7 +113,8 @@ async function callComposite(
         origin: route.origin,
         client: route.client,
       });
-      return resultValue(result, branch.tool, serverOf?.(branch.tool));
+      const value = resultValue(result, branch.tool, serverOf?.(branch.tool));
+      return config.items === undefined ? value : itemsOf(value, config.items, branch.tool, serverOf);
     },
     {
       signal,
@@ -127,6 +129,23 @@ async function callComposite(
     throw new HubError('CANCELLED', `${config.name} cancelled by the caller`, { server: COMPOSITES_SOURCE });
   }
   return compositeResult(config, outcomes);
+}
+
+/**
+ * The part of a branch's value the composite aggregates (`items:`).
+ * @throws HubError `UPSTREAM_ERROR` when the result has no such field: the branch failed to give items.
+ */
+function itemsOf(
+  value: unknown,
+  path: string,
+  tool: string,
+  serverOf?: (tool: string) => string | undefined,
+) {
+  const items = pathValue(value, path);
+  if (items !== undefined) return items;
+  throw new HubError('UPSTREAM_ERROR', `the result of ${tool} has no field "${path}"`, {
+    server: serverOf?.(tool),
+  });
 }
 
 /** The branch's arguments in this call. @throws HubError `INVALID_REQUEST` naming the branch. */

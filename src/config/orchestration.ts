@@ -59,6 +59,13 @@ export const compositeSchema = z
       .describe(
         'concat (default): every success, lists flattened | first-success: the first to succeed, the rest cancelled | dedupe: concat, one item per `key` | vote: the value most branches returned',
       ),
+    items: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'The field (dot path) of each branch result that holds its items, e.g. hits; aggregated instead of the whole result.',
+      ),
     key: z.string().min(1).optional().describe('dedupe: the field (dot path) that identifies an item.'),
     minSuccesses: z
       .int()
@@ -105,6 +112,8 @@ export interface CompositeConfig {
   readonly inputSchema?: Record<string, unknown>;
   readonly branches: readonly CompositeBranch[];
   readonly aggregate: Aggregate;
+  /** Dot path of the part of each branch's result that is aggregated (its list of items). */
+  readonly items?: string;
   readonly key?: string;
   readonly minSuccesses: number;
   readonly timeoutMs?: number;

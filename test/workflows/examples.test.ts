@@ -53,7 +53,9 @@ function example(name: string): Promise<Example> {
   if (!running) {
     running = (async () => {
       const config = await loadConfig(join(EXAMPLES, name, 'toolmesh.yaml'), process.env);
-      const hub = await createTestHub(config.servers);
+      // The composites are served by the hub; the workflows run on an executor of the test's own, to
+      // record every event with its time.
+      const hub = await createTestHub(config.servers, { orchestration: { composites: config.composites } });
       const capacity = new Map(
         config.servers.flatMap((s) => (s.capacity ? [[s.name, s.capacity] as const] : [])),
       );
@@ -271,6 +273,26 @@ describe('examples/fan-out-search', { timeout: 120_000 }, () => {
         bySource: { docs: 2, tickets: 2, code: 2 },
         strong: ['T-1041', 'src/export/job.ts'],
       },
+    );
+  });
+
+  it('serves search_all, the same fan-out as one composite: the hits merged, one per id', async () => {
+    const ex = await example('fan-out-search');
+    const answer = (await call(ex, 'search_all', { query: 'export timeout' })) as {
+      result: { source: string; id: string }[];
+      succeeded: number;
+    };
+    assert.equal(answer.succeeded, 3);
+    assert.deepEqual(
+      answer.result.map((hit) => `${hit.source}:${hit.id}`),
+      [
+        'docs:config-timeouts',
+        'docs:retries',
+        'tickets:T-1041',
+        'tickets:T-1120',
+        'code:src/export/job.ts',
+        'code:src/http/client.ts',
+      ],
     );
   });
 

@@ -66,7 +66,7 @@ export async function run(argv: string[]): Promise<ExitCode> {
       const path = workflow.criticalPath.join(' → ');
       const tools = checked.againstCatalog ? '' : ', tools not checked (--offline)';
       process.stdout.write(
-        `${workflow.file}: workflow ${workflow.name} valid (${workflow.steps} steps in ${workflow.levels} levels, critical path ${path}${tools})\n`,
+        `${workflow.file}: workflow ${workflow.name} valid (${workflow.steps} steps in ${workflow.levels} level${workflow.levels === 1 ? '' : 's'}, critical path ${path}${tools})\n`,
       );
     }
   }
