@@ -179,8 +179,12 @@ describe('toolmesh CLI', () => {
       const client = new Client({ name: 'test', version: '1' });
       await client.connect(new StreamableHTTPClientTransport(new URL(url)));
       const { tools } = await client.listTools();
-      const servers = new Set(tools.map((tool) => tool.name.split('__')[0]));
+      const prefixed = tools.filter((tool) => tool.name.includes('__'));
+      const servers = new Set(prefixed.map((tool) => tool.name.split('__')[0]));
       assert.deepEqual([...servers].sort(), ['echo', 'files', 'memory']);
+      // The hub's own tools: the demo's workflow and composite, unprefixed.
+      const own = tools.filter((tool) => !tool.name.includes('__')).map((tool) => tool.name);
+      assert.deepEqual(own.sort(), ['find_anywhere', 'remember_note']);
       const ready = await fetch(`${base}/readyz`);
       assert.equal(ready.status, 200);
       for (const name of ['echo__add', 'memory__read_graph', 'files__list_allowed_directories']) {
