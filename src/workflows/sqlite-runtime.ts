@@ -1,7 +1,9 @@
 /**
  * The embedded durable runtime: one SQLite file (node:sqlite) in WAL mode with synchronous=FULL, so each
  * journaled start and result is on disk before the executor moves on. Writes of concurrent steps share
- * one commit (`GroupCommit`). One runtime owns a file at a time: an exclusive lock, held until `close`.
+ * one commit (`GroupCommit`). One runtime owns a journal at a time: it holds an exclusive lock on a
+ * companion file (`<path>.lock`) until `close`, so the journal file itself stays open to other
+ * connections: the hub's store in the same file, and `toolmesh runs list|show` reading it.
  */
 import { DatabaseSync } from 'node:sqlite';
 import { type ErrorCode, HubError } from '../errors.ts';
@@ -15,7 +17,8 @@ import {
   type RunStatus,
   type StepOptions,
 } from './durable.ts';
-import { prepare, SCHEMA, type Statements } from './sqlite-statements.ts';
+import { listRuns, type RunFilter, type RunHistory, type RunSummary, readRunHistory } from './run-history.ts';
+import { createSchema, prepare, type Statements } from './sqlite-statements.ts';
 
 /** One journaled step, as `history` returns it. */
 export interface StepRecord {
@@ -36,23 +39,20 @@ export interface SqliteRuntimeOptions {
 export class SqliteRuntime implements DurableRuntime {
   readonly name = 'sqlite';
   readonly #db: DatabaseSync;
+  readonly #lock: DatabaseSync | undefined;
   readonly #sql: Statements;
 
   /** @throws Error when another process (or runtime) holds the journal at `path`. */
   constructor(path: string, options: SqliteRuntimeOptions = {}) {
-    this.#db = new DatabaseSync(path);
+    this.#lock = path === ':memory:' ? undefined : holdLock(path);
+    this.#db = new DatabaseSync(path, { timeout: 2_000 });
     try {
-      // EXCLUSIVE: this connection keeps the file locked until close, so two hubs can never resume the
-      // same runs twice. A lock left by a killed process goes away with the process.
-      this.#db.exec('PRAGMA locking_mode = EXCLUSIVE; PRAGMA busy_timeout = 2000;');
       this.#db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? 'FULL'};`);
-      this.#db.exec(SCHEMA);
+      createSchema(this.#db);
     } catch (error) {
       this.#db.close();
-      const busy = /locked|busy/i.test((error as Error).message);
-      throw busy
-        ? new Error(`workflow journal ${path} is in use by another process`, { cause: error })
-        : error;
+      this.#lock?.close();
+      throw error;
     }
     this.#sql = prepare(this.#db);
   }
@@ -108,15 +108,56 @@ export class SqliteRuntime implements DurableRuntime {
     }));
   }
 
+  /** Runs, most recent first (`toolmesh runs list`, `GET /api/v1/runs`). */
+  runs(filter?: RunFilter): RunSummary[] {
+    this.#sql.commit.flush();
+    return listRuns(this.#db, filter);
+  }
+
+  /** A run with its journal keys' timings, for its report; undefined for an unknown id. */
+  runHistory(id: string): RunHistory | undefined {
+    this.#sql.commit.flush();
+    return readRunHistory(this.#db, id);
+  }
+
+  /**
+   * Makes a `needs-decision` run resumable with the decision "call it again": forgets the calls that were
+   * in flight (started, never finished) and marks the run `running`. Journaled results stay.
+   * @returns false when the run does not need a decision.
+   */
+  reopen(id: string): boolean {
+    this.#sql.commit.flush();
+    if (this.run(id)?.status !== 'needs-decision') return false;
+    this.#db.exec('BEGIN IMMEDIATE');
+    this.#db.prepare(`DELETE FROM steps WHERE run_id = ? AND status = 'started'`).run(id);
+    this.#db
+      .prepare(`UPDATE runs SET status = 'running', outcome = NULL, ended_at = NULL WHERE id = ?`)
+      .run(id);
+    this.#db.exec('COMMIT');
+    return true;
+  }
+
+  /** Ends an unfinished run as `failed` with `error`, without running anything (`toolmesh runs abort`). */
+  async abandon(id: string, error: string): Promise<void> {
+    const outcome = JSON.stringify({ status: 'failed', error } satisfies RunOutcome);
+    await this.#sql.commit.write(() => this.#sql.finishRun.run('failed', outcome, Date.now(), id));
+  }
+
   /** Commits what is queued and closes the file. */
   close(): void {
     if (!this.#db.isOpen) return;
     this.#sql.commit.flush();
     this.#db.close();
+    this.#lock?.close();
   }
 }
 
-type StepRow = { status: StepRecord['status']; value: string | null; error: string | null };
+type StepRow = {
+  status: StepRecord['status'];
+  value: string | null;
+  error: string | null;
+  attempts?: number | null;
+};
 
 class SqliteJournal implements RunJournal {
   readonly #sql: Statements;
@@ -137,21 +178,30 @@ class SqliteJournal implements RunJournal {
     const started = Date.now();
     await this.#sql.commit.write(() => this.#sql.startStep.run(this.#runId, key, started));
     let value: unknown;
+    const attempts = () => options.attempts?.() ?? null;
     try {
       value = await fn();
     } catch (error) {
       const failed = JSON.stringify(journaled(error));
-      if (!options.signal.aborted) this.#end(key, { status: 'failed', value: null, error: failed });
+      if (!options.signal.aborted) {
+        this.#end(key, { status: 'failed', value: null, error: failed, attempts: attempts() });
+      }
       throw error;
     }
     // A value is real even if the run was abandoned meanwhile: keep it, so a resume need not call again.
-    this.#end(key, { status: 'succeeded', value: JSON.stringify(value ?? null), error: null });
+    this.#end(key, {
+      status: 'succeeded',
+      value: JSON.stringify(value ?? null),
+      error: null,
+      attempts: attempts(),
+    });
     return value;
   }
 
   finish(outcome: RunOutcome): Promise<void> {
     const json = JSON.stringify(outcome);
-    return this.#sql.commit.write(() => this.#sql.finishRun.run(outcome.status, json, this.#runId));
+    const ended = Date.now();
+    return this.#sql.commit.write(() => this.#sql.finishRun.run(outcome.status, json, ended, this.#runId));
   }
 
   /**
@@ -164,11 +214,39 @@ class SqliteJournal implements RunJournal {
     this.#queued.set(key, row);
     const ended = Date.now();
     this.#sql.commit
-      .write(() => this.#sql.endStep.run(row.status, row.value, row.error, ended, this.#runId, key))
+      .write(() =>
+        this.#sql.endStep.run(
+          row.status,
+          row.value,
+          row.error,
+          ended,
+          row.attempts ?? null,
+          this.#runId,
+          key,
+        ),
+      )
       .then(
         () => this.#queued.delete(key),
         () => {}, // the next awaited write fails the same way and reports it
       );
+  }
+}
+
+/**
+ * Takes the journal's lock: an exclusive SQLite lock on `<path>.lock`, held by this connection until it
+ * closes, so two hubs never resume the same runs twice. The operating system drops it with a killed
+ * process. A lock file, not the journal itself, so other connections can still use the journal file.
+ */
+function holdLock(path: string): DatabaseSync {
+  const lock = new DatabaseSync(`${path}.lock`);
+  try {
+    lock.exec('PRAGMA locking_mode = EXCLUSIVE; CREATE TABLE IF NOT EXISTS held (at INTEGER)');
+    lock.exec('BEGIN EXCLUSIVE; DELETE FROM held; INSERT INTO held VALUES (unixepoch()); COMMIT');
+    return lock;
+  } catch (error) {
+    lock.close();
+    const busy = /locked|busy/i.test((error as Error).message);
+    throw busy ? new Error(`workflow journal ${path} is in use by another process`, { cause: error }) : error;
   }
 }
 
