@@ -56,7 +56,7 @@ export async function startWorkflowHub(config: HubConfig, verbose: boolean): Pro
 }
 
 /** Loads the config's workflows and opens the journal for `hub` (before it starts). */
-async function attachWorkflows(hub: Hub): Promise<{ workflows: WorkflowHost; close(): void }> {
+export async function attachWorkflows(hub: Hub): Promise<{ workflows: WorkflowHost; close(): void }> {
   const files = new Set<string>();
   for (const pattern of hub.config.workflows ?? []) for await (const file of glob(pattern)) files.add(file);
   const loaded = await Promise.all([...files].sort().map((file) => loadWorkflow(file)));

@@ -69,7 +69,7 @@ describe('run history', () => {
     store.close();
   });
 
-  it('reopens a run that needs a decision, forgetting only the calls in flight', async () => {
+  it('reopens an open run, forgetting only the calls in flight, and never an ended one', async () => {
     const file = join(dir, 'decide.db');
     const runtime = new SqliteRuntime(file);
     const journal = await runtime.open(record('d'));
@@ -79,7 +79,6 @@ describe('run history', () => {
     await journal
       .step('inflight', { ...live, signal: stopped.signal }, () => Promise.reject(new Error('x')))
       .catch(() => {});
-    assert.equal(runtime.reopen('d'), false, 'a running run needs no decision');
     await journal.finish({ status: 'needs-decision', error: 'decide' });
     assert.equal(runtime.reopen('d'), true);
     assert.equal(runtime.run('d')?.status, 'running');
@@ -89,6 +88,7 @@ describe('run history', () => {
     );
     await runtime.abandon('d', 'aborted');
     assert.equal(runtime.run('d')?.status, 'failed');
+    assert.equal(runtime.reopen('d'), false, 'an ended run stays ended');
     runtime.close();
   });
 

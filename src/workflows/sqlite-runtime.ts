@@ -121,13 +121,15 @@ export class SqliteRuntime implements DurableRuntime {
   }
 
   /**
-   * Makes a `needs-decision` run resumable with the decision "call it again": forgets the calls that were
-   * in flight (started, never finished) and marks the run `running`. Journaled results stay.
-   * @returns false when the run does not need a decision.
+   * Decides the calls in flight of an open run (`running` or `needs-decision`) as "not done": forgets them
+   * (started, never finished) and marks the run `running`, so the next run of it calls them again.
+   * Journaled results stay. Used to resume a run that needs a decision, and to abort a run.
+   * @returns false when the run is unknown or ended.
    */
   reopen(id: string): boolean {
     this.#sql.commit.flush();
-    if (this.run(id)?.status !== 'needs-decision') return false;
+    const status = this.run(id)?.status;
+    if (status !== 'needs-decision' && status !== 'running') return false;
     this.#db.exec('BEGIN IMMEDIATE');
     this.#db.prepare(`DELETE FROM steps WHERE run_id = ? AND status = 'started'`).run(id);
     this.#db
