@@ -37,14 +37,16 @@ export interface WorkflowHub {
  */
 export async function startWorkflowHub(config: HubConfig, verbose: boolean): Promise<WorkflowHub> {
   const hub = new Hub(config, { logger: createLogger(verbose ? 'debug' : 'silent') });
-  const { workflows, close } = await attachWorkflows(hub);
+  let attached: Awaited<ReturnType<typeof attachWorkflows>> | undefined;
   try {
+    attached = await attachWorkflows(hub);
     await hub.start();
   } catch (error) {
     await hub.stop();
-    close();
+    attached?.close();
     throw error;
   }
+  const { workflows, close } = attached;
   return {
     hub,
     workflows,
@@ -63,6 +65,7 @@ export async function attachWorkflows(hub: Hub): Promise<{ workflows: WorkflowHo
   const byName = new Map(loaded.map((workflow) => [workflow.name, workflow]));
   const runtime = new SqliteRuntime(hub.config.store?.path ?? ':memory:');
   const events = new EventEmitter<{ event: [WorkflowEvent] }>();
+  events.setMaxListeners(0); // one per event stream or progress display; none is a leak
   const executor = new WorkflowExecutor({
     call: hub.call,
     tools: () => hub.catalog.tools,

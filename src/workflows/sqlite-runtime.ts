@@ -131,11 +131,16 @@ export class SqliteRuntime implements DurableRuntime {
     const status = this.run(id)?.status;
     if (status !== 'needs-decision' && status !== 'running') return false;
     this.#db.exec('BEGIN IMMEDIATE');
-    this.#db.prepare(`DELETE FROM steps WHERE run_id = ? AND status = 'started'`).run(id);
-    this.#db
-      .prepare(`UPDATE runs SET status = 'running', outcome = NULL, ended_at = NULL WHERE id = ?`)
-      .run(id);
-    this.#db.exec('COMMIT');
+    try {
+      this.#db.prepare(`DELETE FROM steps WHERE run_id = ? AND status = 'started'`).run(id);
+      this.#db
+        .prepare(`UPDATE runs SET status = 'running', outcome = NULL, ended_at = NULL WHERE id = ?`)
+        .run(id);
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
+    }
     return true;
   }
 
