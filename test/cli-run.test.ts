@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunReport } from '../src/workflows/report.ts';
+import { SqliteRuntime } from '../src/workflows/sqlite-runtime.ts';
 import { fixturePath, nodeBin } from './fixtures/spawn.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
@@ -23,9 +24,9 @@ interface Run {
 
 let config: string;
 
-function toolmesh(args: string[]): Promise<Run> {
+function toolmesh(args: string[], configFile = config): Promise<Run> {
   return new Promise((done) => {
-    execFile(nodeBin, [CLI, ...args, '--config', config], { timeout: 90_000 }, (error, stdout, stderr) =>
+    execFile(nodeBin, [CLI, ...args, '--config', configFile], { timeout: 90_000 }, (error, stdout, stderr) =>
       done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
     );
   });
@@ -48,6 +49,8 @@ function interruptedHold(): Promise<Run & { runId: string }> {
       if (/call hold attempt 1 started/.test(stderr) && !child.killed) child.kill('SIGINT');
     });
     child.on('error', fail);
+    // Never hang the suite on a CLI that ignores Ctrl-C: the exit code then shows what happened.
+    setTimeout(() => child.kill('SIGKILL'), 90_000).unref();
     child.on('close', (code) => {
       const runId = /toolmesh runs resume (\S+)/.exec(stderr)?.[1] ?? '';
       done({ code, stdout, stderr, runId });
@@ -104,7 +107,7 @@ describe('toolmesh run and runs', () => {
     assert.match(run.stdout, /^compensations: made \(succeeded\)$/m);
   });
 
-  it('refuses a workflow that does not fit the catalog (file:line:col) and inputs that break the schema', async () => {
+  it('refuses a workflow that does not fit the catalog (file:line:col), naming servers that are down', async () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'name: bad\nsteps:\n  a:\n    tool: echo__ecko\n');
     const unknown = await toolmesh(['run', bad]);
@@ -113,7 +116,18 @@ describe('toolmesh run and runs', () => {
       unknown.stderr,
       /bad\.yaml:4:5 steps\.a\.tool: unknown tool "echo__ecko"\. Fix: did you mean "echo__echo"\?/,
     );
+    // A server that is down lists no tools: the refusal names it.
+    const down = join(dir, 'down.yaml');
+    writeFileSync(down, `servers:\n  slow: { command: ${JSON.stringify(join(dir, 'no-such-server'))} }\n`);
+    const unready = await toolmesh(['run', join(WORKFLOWS, 'fanout.yaml')], down);
+    assert.equal(unready.code, 3);
+    assert.match(
+      unready.stderr,
+      /unknown tool "slow__sleep"[^]*not ready: slow \(a server that is down lists no tools/,
+    );
+  });
 
+  it('refuses inputs that break the schema or their type, and an unknown workflow name', async () => {
     const missing = await toolmesh(['run', 'fanout']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /invalid inputs for workflow fanout: .*text/);
@@ -126,6 +140,17 @@ describe('toolmesh run and runs', () => {
       nameless.stderr,
       /no workflow file or configured workflow named "nope" \(configured workflows: .*fanout/,
     );
+  });
+
+  it('refuses to run on a journal another process holds, naming it', async () => {
+    const holder = new SqliteRuntime(join(dir, 'state.db'));
+    try {
+      const run = await toolmesh(['run', 'fanout', '--input', 'text=x']);
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /workflow journal .*state\.db is in use by another process/);
+    } finally {
+      holder.close();
+    }
   });
 
   it('lists runs and shows a report from the store file alone', async () => {
@@ -148,23 +173,29 @@ describe('toolmesh run and runs', () => {
     assert.match(unknown.stderr, /no run no-such-run in the journal/);
   });
 
-  it('leaves a run stopped with Ctrl-C resumable; resuming decides the step in flight, then runs it again', async () => {
+  let stoppedId = '';
+
+  it('leaves a run stopped with Ctrl-C resumable and says how to resume it', async () => {
     const stopped = await interruptedHold();
     assert.equal(stopped.code, 130, stopped.stderr);
     assert.match(stopped.stderr, /run \S+ interrupted; it is resumable: toolmesh runs resume \S+ --config /);
+    stoppedId = stopped.runId;
     const running = await toolmesh(['runs', 'list', '--status', 'running', '--json']);
-    assert.ok(JSON.parse(running.stdout).runs.some((run: { id: string }) => run.id === stopped.runId));
+    assert.ok(JSON.parse(running.stdout).runs.some((run: { id: string }) => run.id === stoppedId));
+  });
 
-    // `hold` is not idempotent: it was in flight, so the first resume stops for a decision.
-    const decide = await toolmesh(['runs', 'resume', stopped.runId]);
+  it('resumes it: the step that was in flight is not idempotent, so the run asks for a decision', async () => {
+    const decide = await toolmesh(['runs', 'resume', stoppedId]);
     assert.equal(decide.code, 5, decide.stderr);
     assert.match(decide.stdout, /needs-decision/);
     assert.match(
       decide.stderr,
       /needs a decision: call the interrupted step again with "toolmesh runs resume/,
     );
+  });
 
-    const again = await toolmesh(['runs', 'resume', stopped.runId, '--json']);
+  it('resumes it again: the decision is to call the step again, and the run succeeds', async () => {
+    const again = await toolmesh(['runs', 'resume', stoppedId, '--json']);
     assert.equal(again.code, 0, again.stderr);
     const { status, report } = JSON.parse(again.stdout) as { status: string; report: RunReport };
     assert.equal(status, 'succeeded');
@@ -177,7 +208,7 @@ describe('toolmesh run and runs', () => {
     );
     // `first` was journaled before the interruption and replayed, not called again.
     assert.doesNotMatch(again.stderr, /call first attempt/);
-    const done = await toolmesh(['runs', 'resume', stopped.runId]);
+    const done = await toolmesh(['runs', 'resume', stoppedId]);
     assert.equal(done.code, 2);
     assert.match(done.stderr, /already ended \(succeeded\); there is nothing to resume/);
   });

@@ -48,7 +48,7 @@ export async function watchRun(
       onEvent: (event) => progress.handle(event),
     });
   } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(EXIT.CONFIG, error.message);
+    if (error instanceof ConfigError) throw new CliError(EXIT.CONFIG, error.message + notReady(started));
     if (HubError.is(error) && error.code === 'INVALID_REQUEST') throw new CliError(EXIT.USAGE, error.message);
     if (HubError.is(error) && error.code === 'CANCELLED' && interrupted.signal.aborted) {
       progress.stop();
@@ -74,4 +74,12 @@ export async function watchRun(
     );
   }
   return result.status === 'succeeded' ? EXIT.OK : EXIT.TOOL_ERROR;
+}
+
+/** A hint for a workflow refused for unknown tools: servers that are down list no tools. */
+function notReady({ hub }: WorkflowHub): string {
+  const down = hub.servers().filter((s) => s.state !== 'ready' && s.state !== 'disabled');
+  if (down.length === 0) return '';
+  const names = down.map((s) => s.name).join(', ');
+  return `\nnot ready: ${names} (a server that is down lists no tools; "toolmesh servers" says why)`;
 }
