@@ -22,6 +22,7 @@ import { registerReplicaGauges } from './routing/replica-metrics.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 import type { Store } from './store/store.ts';
 import { EMPTY_LISTS, type ListKind } from './upstream/lists.ts';
+import type { ServedWorkflows } from './workflows/served.ts';
 
 export type { ServerStatus } from './routing/logical-server.ts';
 
@@ -77,6 +78,8 @@ export class Hub extends EventEmitter<{
   #whenStarted: Promise<void> | undefined;
   /** Pins, remembered names and the store behind them (`toolmesh pins`, `/api/v1/pins`). */
   readonly keeper: CatalogKeeper;
+  /** The workflows this hub serves and runs, once `attachOrchestration` (orchestrate.ts) added them. */
+  workflows: ServedWorkflows | undefined;
 
   constructor(config: HubConfig, options: HubOptions = {}) {
     super();

@@ -8,10 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { attachWorkflows, type WorkflowHost } from '../src/cli/workflow-host.ts';
 import { createTestHub, type TestHub } from '../src/testing/test-hub.ts';
 import type { WorkflowEvent } from '../src/workflows/events.ts';
-import { loadWorkflow } from '../src/workflows/load.ts';
 import type { RunReport } from '../src/workflows/report.ts';
 import { stdioFixture } from './fixtures/spawn.ts';
 
@@ -60,8 +58,7 @@ async function readEvents(
 
 describe('admin API: workflow runs', () => {
   let testHub: TestHub;
-  let host: WorkflowHost;
-  let close: () => void;
+  let workflows: NonNullable<TestHub['hub']['workflows']>;
   let base: string;
   const dir = mkdtempSync(join(tmpdir(), 'toolmesh-admin-runs-'));
 
@@ -71,26 +68,24 @@ describe('admin API: workflow runs', () => {
         { name: 'echo', ...stdioFixture('echo') },
         { name: 'slow', ...stdioFixture('slow') },
       ],
-      { http: true, storePath: join(dir, 'state.db') },
+      { http: true, storePath: join(dir, 'state.db'), orchestration: { workflows: [FANOUT] } },
     );
-    ({ workflows: host, close } = await attachWorkflows(testHub.hub));
-    // What the hub's orchestration sets up when the config has workflows.
-    Object.assign(testHub.hub, { workflows: host });
+    workflows = testHub.hub.workflows as typeof workflows;
     base = `http://127.0.0.1:${testHub.http?.port}/api/v1/runs`;
   });
   after(async () => {
     await testHub.close();
-    close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('streams the events of a run as they happen, then lists it and answers its report', async () => {
-    const workflow = await loadWorkflow(FANOUT);
-    let run: ReturnType<typeof host.executor.run> | undefined;
+    const workflow = workflows.byName('fanout');
+    assert.ok(workflow);
+    let run: ReturnType<typeof workflows.executor.run> | undefined;
     const events = await readEvents(
       `${base}/events`,
       () => {
-        run = host.executor.run(workflow, { text: 'sse' });
+        run = workflows.executor.run(workflow, { text: 'sse' });
       },
       (seen) => seen.some((e) => e.type === 'step' && e.step === 'join' && e.state === 'succeeded'),
     );
@@ -124,13 +119,13 @@ describe('admin API: workflow runs', () => {
     await readEvents(
       `${base}/events`,
       () => {
-        listening = host.events.listenerCount('event');
+        listening = workflows.events.listenerCount('event');
       },
       () => true,
     );
     assert.equal(listening, 1);
-    for (let i = 0; i < 200 && host.events.listenerCount('event') > 0; i++) await sleep(25);
-    assert.equal(host.events.listenerCount('event'), 0);
+    for (let i = 0; i < 200 && workflows.events.listenerCount('event') > 0; i++) await sleep(25);
+    assert.equal(workflows.events.listenerCount('event'), 0);
   });
 
   it('answers 404 for an unknown run and 400 for an unknown status', async () => {

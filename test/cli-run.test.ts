@@ -3,33 +3,24 @@
  * servers, a journal in the config's store file; output, reports and exit codes checked.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunReport } from '../src/workflows/report.ts';
 import { SqliteRuntime } from '../src/workflows/sqlite-runtime.ts';
 import { fixturePath, nodeBin } from './fixtures/spawn.ts';
+import { REPO, type Run, toolmesh as runCli } from './support/cli.ts';
 
-const REPO = resolve(import.meta.dirname, '..');
 const CLI = join(REPO, 'bin/toolmesh.mjs');
 const WORKFLOWS = join(REPO, 'test/fixtures/workflows');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 let config: string;
 
+/** `toolmesh <args> --config <file>` (the test's config unless given). */
 function toolmesh(args: string[], configFile = config): Promise<Run> {
-  return new Promise((done) => {
-    execFile(nodeBin, [CLI, ...args, '--config', configFile], { timeout: 90_000 }, (error, stdout, stderr) =>
-      done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
-    );
-  });
+  return runCli([...args, '--config', configFile]);
 }
 
 /**

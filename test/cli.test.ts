@@ -2,35 +2,16 @@
  * The `toolmesh` CLI as a user runs it: a child process, real upstreams, output and exit codes checked.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { fixturePath, nodeBin } from './fixtures/spawn.ts';
+import { REPO, toolmesh } from './support/cli.ts';
 
-const REPO = resolve(import.meta.dirname, '..');
 const CLI = join(REPO, 'src/cli/main.ts');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function toolmesh(args: string[], options: { cwd?: string; input?: string } = {}): Promise<Run> {
-  return new Promise((done) => {
-    const child = execFile(
-      nodeBin,
-      [CLI, ...args],
-      { cwd: options.cwd ?? REPO, timeout: 60_000 },
-      (error, stdout, stderr) =>
-        done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
-    );
-    if (options.input !== undefined) child.stdin?.end(options.input);
-  });
-}
 
 const INITIALIZE = {
   jsonrpc: '2.0',

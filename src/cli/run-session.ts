@@ -60,7 +60,7 @@ export async function watchRun(
     progress.stop();
     process.off('SIGINT', onSigint);
   }
-  const history = workflows.runtime.runHistory(runId);
+  const history = started.journal.runHistory(runId);
   const report = history && buildReport(history, workflow, hub.catalog.tools);
   if (options.json) {
     printJson({ ...result, steps: Object.fromEntries(result.steps), report });

@@ -37,13 +37,10 @@ const branchSchema = z
       .optional()
       .describe('Name of the branch in the result (default: the tool).'),
     tool: z.string().min(1).describe("A tool's name in the hub's catalog."),
-    args: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .describe(
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: ${{ }} is the template syntax
-        "Arguments; strings may hold ${{ expression }} over `args` (the composite call's arguments).",
-      ),
+    args: z.record(z.string(), z.unknown()).optional().describe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${{ }} is the template syntax
+      "Arguments; strings may hold ${{ expression }} over `args` (the composite call's arguments).",
+    ),
   })
   .meta({ id: 'CompositeBranch' });
 

@@ -10,6 +10,7 @@ import {
 } from '../config/model.ts';
 import { Hub } from '../hub.ts';
 import { createLogger, type LogLevel } from '../observability/logger.ts';
+import { attachOrchestration } from '../orchestrate.ts';
 import { type HttpHandle, serveHttp } from '../server/http.ts';
 
 /** A server for a test hub: a name plus the fields that matter; the rest takes the config defaults. */
@@ -73,6 +74,8 @@ export async function createTestHub(
     storePath?: string;
     /** Which clients get the discovery meta-tools (default: everyone gets the full list). */
     discovery?: DiscoveryConfig;
+    /** Workflow files (absolute paths or globs) and composite tools to serve. */
+    orchestration?: Pick<HubConfig, 'workflows' | 'composites'>;
   } = {},
 ): Promise<TestHub> {
   const config: HubConfig = {
@@ -84,9 +87,11 @@ export async function createTestHub(
     warnings: [],
     ...(options.catalog && { catalog: options.catalog }),
     store: { path: options.storePath ?? ':memory:' },
+    ...options.orchestration,
   };
   const level = (process.env.TOOLMESH_LOG_LEVEL as LogLevel | undefined) ?? 'silent';
   const hub = new Hub(config, { logger: createLogger(level) });
+  const orchestration = await attachOrchestration(hub);
   const http = options.http
     ? await serveHttp(hub, { host: '127.0.0.1', port: 0, sessionIdleMs: options.sessionIdleMs })
     : undefined;
@@ -99,6 +104,7 @@ export async function createTestHub(
       closed ??= (async () => {
         await http?.close();
         await hub.stop();
+        orchestration.close();
       })();
       return closed;
     },

@@ -10,6 +10,7 @@ import type { CallToolResult, ProgressCallback, Tool } from '@modelcontextprotoc
 import { ConfigError } from '../config/config-error.ts';
 import { HubError } from '../errors.ts';
 import type { WorkflowExecutor } from './executor.ts';
+import type { RunContext } from './tool-call.ts';
 import type { Workflow } from './model.ts';
 
 const OUTPUT_SCHEMA = {
@@ -44,13 +45,14 @@ export async function callWorkflowTool(
   executor: WorkflowExecutor,
   workflow: Workflow,
   args: Record<string, unknown>,
-  options: { signal: AbortSignal; onprogress?: ProgressCallback },
+  options: { signal: AbortSignal; onprogress?: ProgressCallback; caller?: RunContext['caller'] },
 ): Promise<CallToolResult> {
   let ended = 0;
   const total = workflow.steps.size;
   try {
     const result = await executor.run(workflow, args, {
       signal: options.signal,
+      caller: options.caller,
       onEvent: (event) => {
         if (event.type !== 'step' || event.state === 'started') return;
         ended += 1;

@@ -65,7 +65,7 @@ export class WorkflowExecutor {
   async run(
     workflow: Workflow,
     inputs: Record<string, unknown>,
-    options: { runId?: string; signal?: AbortSignal; onEvent?: EventSink } = {},
+    options: { runId?: string; signal?: AbortSignal; onEvent?: EventSink; caller?: RunContext['caller'] } = {},
   ): Promise<RunResult> {
     const tools = this.#options.tools();
     const plan = this.#plans.get(workflow) ?? validateWorkflow(workflow, tools);
@@ -81,6 +81,7 @@ export class WorkflowExecutor {
       tools,
       capacity: (server) => this.#capacity.get(server),
       signal: options.signal ?? new AbortController().signal,
+      caller: options.caller,
       emit: (event) => {
         for (const listener of [this.#options.onEvent, options.onEvent]) {
           try {

@@ -33,20 +33,29 @@ export interface StepRecord {
 export interface SqliteRuntimeOptions {
   /** `FULL` (default) survives power loss; `NORMAL` survives a process crash and is ~10× faster. */
   readonly synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * `false` opens the journal to read it (`toolmesh runs`, tests) while a hub owns it; such a runtime must
+   * not run or resume anything. Default `true`: this runtime owns the journal (see the constructor).
+   */
+  readonly owner?: boolean;
 }
 
 /** A `DurableRuntime` on the SQLite file at `path` (created if missing; `:memory:` for a throwaway one). */
 export class SqliteRuntime implements DurableRuntime {
   readonly name = 'sqlite';
+  /** The journal file (`:memory:` for a throwaway journal). */
+  readonly path: string;
   readonly #db: DatabaseSync;
-  readonly #lock: DatabaseSync | undefined;
   readonly #sql: Statements;
+  readonly #lock: DatabaseSync | undefined;
 
-  /** @throws Error when another process (or runtime) holds the journal at `path`. */
+  /** @throws Error when another process (or runtime) owns the journal at `path`. */
   constructor(path: string, options: SqliteRuntimeOptions = {}) {
-    this.#lock = path === ':memory:' ? undefined : holdLock(path);
-    this.#db = new DatabaseSync(path, { timeout: 2_000 });
+    this.path = path;
+    this.#lock = options.owner === false || path === ':memory:' ? undefined : ownerLock(path);
+    this.#db = new DatabaseSync(path);
     try {
+      this.#db.exec('PRAGMA busy_timeout = 5000;');
       this.#db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? 'FULL'};`);
       createSchema(this.#db);
     } catch (error) {
@@ -159,6 +168,27 @@ export class SqliteRuntime implements DurableRuntime {
   }
 }
 
+/**
+ * Ownership of the journal at `path`: an exclusive SQLite lock on `<path>.lock`, held until close, so two
+ * hubs can never resume the same runs twice. The journal itself stays shared (WAL), so `toolmesh runs`
+ * and the pin store can read and write the same file while a hub runs. A lock left by a killed process
+ * goes away with the process.
+ * @throws Error when another process (or runtime) owns it.
+ */
+function ownerLock(path: string): DatabaseSync {
+  const lock = new DatabaseSync(`${path}.lock`);
+  try {
+    // With locking_mode EXCLUSIVE the lock taken by the first write transaction is kept until close.
+    lock.exec('PRAGMA locking_mode = EXCLUSIVE; PRAGMA busy_timeout = 0; BEGIN EXCLUSIVE; COMMIT;');
+    return lock;
+  } catch (error) {
+    lock.close();
+    const busy = /locked|busy/i.test((error as Error).message);
+    if (!busy) throw error;
+    throw new Error(`workflow journal ${path} is in use by another process`, { cause: error });
+  }
+}
+
 type StepRow = {
   status: StepRecord['status'];
   value: string | null;
@@ -236,24 +266,6 @@ class SqliteJournal implements RunJournal {
         () => this.#queued.delete(key),
         () => {}, // the next awaited write fails the same way and reports it
       );
-  }
-}
-
-/**
- * Takes the journal's lock: an exclusive SQLite lock on `<path>.lock`, held by this connection until it
- * closes, so two hubs never resume the same runs twice. The operating system drops it with a killed
- * process. A lock file, not the journal itself, so other connections can still use the journal file.
- */
-function holdLock(path: string): DatabaseSync {
-  const lock = new DatabaseSync(`${path}.lock`);
-  try {
-    lock.exec('PRAGMA locking_mode = EXCLUSIVE; CREATE TABLE IF NOT EXISTS held (at INTEGER)');
-    lock.exec('BEGIN EXCLUSIVE; DELETE FROM held; INSERT INTO held VALUES (unixepoch()); COMMIT');
-    return lock;
-  } catch (error) {
-    lock.close();
-    const busy = /locked|busy/i.test((error as Error).message);
-    throw busy ? new Error(`workflow journal ${path} is in use by another process`, { cause: error }) : error;
   }
 }
 

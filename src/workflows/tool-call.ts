@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CallToolResult, Result } from '@modelcontextprotocol/client';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { HubError } from '../errors.ts';
-import type { CallFn } from '../pipeline/call.ts';
+import type { CallFn, HubCall } from '../pipeline/call.ts';
 import type { Capacity } from './capacity.ts';
 import type { RunJournal } from './durable.ts';
 import type { EventSink } from './events.ts';
@@ -23,6 +23,11 @@ export interface RunContext {
   readonly capacity: (server: string) => Capacity | undefined;
   readonly signal: AbortSignal;
   readonly emit: EventSink;
+  /**
+   * The client whose call started the run, when one did: upstreams' requests for input (sampling,
+   * elicitation) during a step go back to it, and per-client limits and affinity count its steps as its calls.
+   */
+  readonly caller?: Pick<HubCall, 'origin' | 'client'>;
 }
 
 /** The `_meta` field of each workflow tool call that names the call uniquely: `<runId>/<journal key>`. */
@@ -100,7 +105,7 @@ async function callOnce(
     // The same key on every attempt and after a resume, so an upstream that honours it can drop repeats.
     const _meta = { [IDEMPOTENCY_KEY]: `${ctx.runId}/${key}` };
     const params = { name: tool, arguments: args, _meta };
-    const result = await ctx.call({ method: 'tools/call', params, signal });
+    const result = await ctx.call({ method: 'tools/call', params, signal, ...ctx.caller });
     const value = resultValue(result, tool, server);
     report('succeeded');
     return value;

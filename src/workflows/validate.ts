@@ -18,10 +18,11 @@ export type ToolCatalog = ReadonlyMap<string, CatalogEntry<Tool>>;
 export const STEP_FIELDS = ['result', 'status'] as const;
 
 /**
- * Checks `workflow` against `tools` and plans it.
+ * Checks `workflow` against `tools` and plans it. Without `tools` (no catalog at hand: `toolmesh validate
+ * --offline`), everything but the tools themselves is checked: steps, references, inputs, cycles.
  * @throws ConfigError listing every issue found.
  */
-export function validateWorkflow(workflow: Workflow, tools: ToolCatalog): Plan {
+export function validateWorkflow(workflow: Workflow, tools: ToolCatalog | undefined): Plan {
   const issues: ConfigIssue[] = [];
   const add = (path: string, message: string, fix: string) =>
     issues.push({ file: workflow.file, ...workflow.locate(path), path, message, fix });
@@ -57,7 +58,8 @@ export function validateWorkflow(workflow: Workflow, tools: ToolCatalog): Plan {
 
 type Add = (path: string, message: string, fix: string) => void;
 
-function checkCall(step: Step, call: ToolCall, prefix: string, tools: ToolCatalog, add: Add) {
+function checkCall(step: Step, call: ToolCall, prefix: string, tools: ToolCatalog | undefined, add: Add) {
+  if (!tools) return;
   const at = `steps.${step.id}.${prefix}`;
   const entry = tools.get(call.tool);
   if (!entry) {
@@ -80,7 +82,13 @@ function scopeOf(step: Step, field: string): string[] {
   return scope;
 }
 
-function checkReference(workflow: Workflow, ref: Reference, scope: string[], tools: ToolCatalog, add: Add) {
+function checkReference(
+  workflow: Workflow,
+  ref: Reference,
+  scope: string[],
+  tools: ToolCatalog | undefined,
+  add: Add,
+) {
   const [root = '', name, field, property] = ref.path;
   if (!scope.includes(root)) {
     add(ref.field, `unknown variable "${root}"`, `use one of ${scope.join(', ')}`);
@@ -110,7 +118,7 @@ function checkReference(workflow: Workflow, ref: Reference, scope: string[], too
     return;
   }
   if (field !== 'result' || property === undefined || target.forEach) return;
-  const output = tools.get(target.tool)?.definition.outputSchema;
+  const output = tools?.get(target.tool)?.definition.outputSchema;
   const known = Object.keys((output?.properties as object | undefined) ?? {});
   if (output?.properties && !known.includes(property)) {
     add(ref.field, `${target.tool} has no output field "${property}"`, suggest(property, known, 'field'));

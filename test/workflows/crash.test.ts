@@ -1,23 +1,21 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${{ }} is the workflow template syntax under test
 /**
- * The hub process is killed with SIGKILL while the slow step in the middle of a 20-step workflow runs,
- * then started again on the same journal: the run completes, and the journal shows every step that is
- * not idempotent executed exactly once (only the idempotent step in flight ran twice).
+ * Through the real CLI: `toolmesh serve --stdio` serves a 20-step workflow from its config; a client calls
+ * it; the hub process is killed with SIGKILL while the slow step in the middle runs, then started again on
+ * the same config and store. The restarted hub resumes the run by itself; the run completes, and the
+ * journal shows every step that is not idempotent executed exactly once (only the idempotent step in
+ * flight ran twice).
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { SqliteRuntime } from '../../src/workflows/sqlite-runtime.ts';
-import { nodeBin } from '../fixtures/spawn.ts';
+import { stdioHub, waitFor } from '../faults/_helpers.ts';
+import { fixturePath, nodeBin } from '../fixtures/spawn.ts';
 import { scratchDir } from './_helpers.ts';
 
 const scratch = scratchDir();
 after(() => scratch.remove());
-const runner = fileURLToPath(new URL('./_runner.ts', import.meta.url));
 
 /** 9 echo steps, a 4 s sleep (idempotent), 10 echo steps; each step reads the one before it. */
 function twentySteps(): string {
@@ -36,59 +34,68 @@ function twentySteps(): string {
   return lines.join('\n');
 }
 
-function start(args: string[]): { child: ChildProcess; lines: AsyncIterableIterator<string> } {
-  const child = spawn(nodeBin, [runner, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream })[Symbol.asyncIterator]();
-  return { child, lines };
+/** Reads the journal the hub writes (WAL: a second connection sees every commit). */
+function readJournal<T>(db: string, read: (journal: SqliteRuntime) => T): T {
+  const journal = new SqliteRuntime(db, { owner: false });
+  try {
+    return read(journal);
+  } finally {
+    journal.close();
+  }
 }
 
-describe('workflow crash and resume', { timeout: 120_000 }, () => {
+describe('workflow crash and resume through toolmesh serve', { timeout: 120_000 }, () => {
   it('completes a run after SIGKILL mid-step, with every non-idempotent step executed once', async () => {
-    const db = `${scratch.dir}/journal.db`;
-    const file = `${scratch.dir}/crash.yaml`;
-    writeFileSync(file, twentySteps());
+    const db = `${scratch.dir}/toolmesh.db`;
+    const config = `${scratch.dir}/toolmesh.yaml`;
+    writeFileSync(`${scratch.dir}/crash.yaml`, twentySteps());
+    const server = (name: string) =>
+      `  ${name}:\n    command: ${JSON.stringify(nodeBin)}\n    args: [${JSON.stringify(fixturePath(name))}, --stdio]\n`;
+    writeFileSync(
+      config,
+      `servers:\n${server('echo')}${server('slow')}workflows: [crash.yaml]\nstore: { path: toolmesh.db }\n`,
+    );
 
-    const first = start(['--db', db, '--workflow', file]);
-    for await (const line of first.lines) {
-      const event = JSON.parse(line) as { type: string; key?: string; state?: string };
-      if (event.type === 'call' && event.key === 'nap' && event.state === 'started') break;
-    }
-    first.child.kill('SIGKILL');
-    await once(first.child, 'exit');
+    const first = await stdioHub(config, { cwd: scratch.dir });
+    const call = first.client.callTool({ name: 'crash', arguments: {} });
+    call.catch(() => {}); // the connection dies with the hub
+    const inFlight = () =>
+      readJournal(db, (journal) => {
+        const [run] = journal.unfinished();
+        const nap = run && journal.history(run.id).find((step) => step.key === 'nap');
+        return run !== undefined && nap?.status === 'started' ? run.id : undefined;
+      });
+    const runId = await waitFor('the slow step to be in flight', inFlight, 30_000);
+    process.kill(first.pid, 'SIGKILL');
+    await assert.rejects(call, 'the call cannot be answered by a killed hub');
+    await first.close().catch(() => {});
 
-    const journal = new SqliteRuntime(db);
-    const [run] = journal.unfinished();
-    assert.ok(run, 'the killed run is unfinished');
-    const before = Object.fromEntries(journal.history(run.id).map((s) => [s.key, s.status]));
-    journal.close();
+    const before = readJournal(db, (journal) =>
+      Object.fromEntries(journal.history(runId).map((step) => [step.key, step.status])),
+    );
     assert.equal(before.nap, 'started', 'the kill hit the slow step in flight');
     assert.equal(before.s9, 'succeeded');
     assert.equal(before.s11, undefined);
 
-    const second = start(['--db', db, '--resume']);
-    let result = '';
-    const calls: string[] = [];
-    for await (const line of second.lines) {
-      if (line.startsWith('RESULT ')) result = line.slice(7);
-      else if ((JSON.parse(line) as { type: string }).type === 'call') calls.push(JSON.parse(line).key);
-    }
-    await once(second.child, 'exit').catch(() => {});
-    const [outcome] = JSON.parse(result) as { status: string; outputs: { text: string } }[];
-    assert.equal(outcome?.status, 'succeeded');
-    assert.equal(outcome?.outputs.text, '1.2.3.4.5.6.7.8.9|slept 4000.12.13.14.15.16.17.18.19.20');
-    assert.ok(!calls.some((key) => /^s[1-9]$/.test(key)), `finished steps were not called again: ${calls}`);
-
-    const after = new SqliteRuntime(db);
+    // The restarted hub resumes unfinished runs on its own once its servers are up.
+    const second = await stdioHub(config, { cwd: scratch.dir });
     try {
-      const history = after.history(run.id);
+      const outcome = await waitFor(
+        'the resumed run to finish',
+        () => readJournal(db, (journal) => journal.run(runId)?.outcome),
+        60_000,
+        100,
+      );
+      assert.equal(outcome.status, 'succeeded', String(outcome.error));
+      assert.deepEqual(outcome.outputs, { text: '1.2.3.4.5.6.7.8.9|slept 4000.12.13.14.15.16.17.18.19.20' });
+      const history = readJournal(db, (journal) => journal.history(runId));
       assert.equal(history.length, 20);
       for (const step of history) {
         assert.equal(step.status, 'succeeded', step.key);
         assert.equal(step.starts, step.key === 'nap' ? 2 : 1, `${step.key} starts`);
       }
-      assert.equal(after.run(run.id)?.status, 'succeeded');
     } finally {
-      after.close();
+      await second.close();
     }
   });
 });

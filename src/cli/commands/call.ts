@@ -1,9 +1,10 @@
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { HubError } from '../../errors.ts';
-import { Hub } from '../../hub.ts';
+import type { Hub } from '../../hub.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { argumentsFromPairs, jsonObjectFlag } from '../coerce.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
+import { openHub } from '../open-hub.ts';
 import { parseCommand, resolveConfig } from '../options.ts';
 import { printJson } from '../output.ts';
 
@@ -21,7 +22,7 @@ export async function run(argv: string[]): Promise<ExitCode> {
   const [name, ...pairs] = positionals;
   if (name === undefined) throw new CliError(EXIT.USAGE, `missing the tool name\n\n${help}`);
   const config = await resolveConfig(values.config);
-  const hub = new Hub(config, { logger: createLogger(values.verbose ? 'debug' : 'silent') });
+  const { hub, stop } = await openHub(config, createLogger(values.verbose ? 'debug' : 'silent'));
   try {
     await hub.start();
     const entry = hub.catalog.tools.get(name);
@@ -56,7 +57,7 @@ export async function run(argv: string[]): Promise<ExitCode> {
     }
     throw error;
   } finally {
-    await hub.stop();
+    await stop();
   }
 }
 

@@ -1,6 +1,6 @@
-import { Hub } from '../../hub.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
+import { openHub } from '../open-hub.ts';
 import { parseCommand, resolveConfig } from '../options.ts';
 import { note, printJson, printTable } from '../output.ts';
 
@@ -14,11 +14,11 @@ served as, which server keeps the name and why, and stops them again. See docs/c
 export async function run(argv: string[]): Promise<ExitCode> {
   const { values } = parseCommand('conflicts', argv, {});
   const config = await resolveConfig(values.config);
-  const hub = new Hub(config, { logger: createLogger(values.verbose ? 'debug' : 'silent') });
+  const { hub, stop } = await openHub(config, createLogger(values.verbose ? 'debug' : 'silent'));
   await hub.start();
   const { conflicts } = hub.catalog;
   const unavailable = hub.servers().filter((s) => s.state !== 'ready' && s.state !== 'disabled');
-  await hub.stop();
+  await stop();
   if (values.json) printJson(conflicts);
   else if (conflicts.length === 0) process.stdout.write('no conflicts\n');
   else {

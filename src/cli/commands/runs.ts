@@ -119,7 +119,7 @@ async function startHub(config: string | undefined, verbose: boolean): Promise<W
 
 /** The run `id` when it is still open (running or needing a decision). @throws CliError `USAGE` otherwise. */
 function openRun(started: WorkflowHub, id: string, action: 'resume' | 'abort') {
-  const history = started.workflows.runtime.runHistory(id);
+  const history = started.journal.runHistory(id);
   if (!history)
     throw new CliError(EXIT.USAGE, `no run ${id} in the journal; "toolmesh runs list" shows the runs`);
   if (history.status === 'succeeded' || history.status === 'failed') {
@@ -132,21 +132,20 @@ function openRun(started: WorkflowHub, id: string, action: 'resume' | 'abort') {
 }
 
 async function resume(started: WorkflowHub, id: string, json: boolean, config?: string): Promise<ExitCode> {
-  const { runtime } = started.workflows;
   const history = openRun(started, id, 'resume');
   // The decision for a step that was in flight: call it again.
-  if (history.status === 'needs-decision') runtime.reopen(id);
+  if (history.status === 'needs-decision') started.journal.reopen(id);
   const workflow = parseWorkflow(history.source, history.file);
   return watchRun(started, workflow, history.inputs, { runId: id, json, config });
 }
 
 async function abort(started: WorkflowHub, id: string, config?: string): Promise<ExitCode> {
-  const { hub, workflows } = started;
+  const { hub, journal } = started;
   openRun(started, id, 'abort');
   const outcome = await abortRun(id, {
     call: hub.call,
     tools: () => hub.catalog.tools,
-    runtime: workflows.runtime,
+    runtime: journal,
   });
   if (!outcome.compensated) {
     note(`run ${id} marked failed without compensation: ${outcome.reason}`);

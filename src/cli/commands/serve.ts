@@ -1,10 +1,11 @@
 import { isAbsolute } from 'node:path';
-import { Hub } from '../../hub.ts';
 import { createLogger } from '../../observability/logger.ts';
+import { resumeUnfinishedRuns } from '../../orchestrate.ts';
 import { reloadOnChange } from '../../reload.ts';
 import { serveHttp } from '../../server/http.ts';
 import { serveStdio } from '../../server/stdio.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
+import { openHub } from '../open-hub.ts';
 import { parseCommand, resolveConfig } from '../options.ts';
 
 export const summary = 'serve the merged catalog over Streamable HTTP (default) or stdio';
@@ -26,16 +27,18 @@ export async function run(argv: string[]): Promise<ExitCode> {
   const config = await resolveConfig(values.config);
   const logger = createLogger(values.verbose ? 'debug' : undefined);
   for (const warning of config.warnings) logger.warn({ file: config.file }, warning);
-  const hub = new Hub(config, { logger });
+  const { hub, orchestration, stop } = await openHub(config, logger);
+  // Runs a crash or a stop interrupted continue once the servers are up (their tools in the catalog).
+  const start = () => hub.start().then(() => resumeUnfinishedRuns(hub, orchestration.workflows));
   logger.info({ config: config.file, servers: config.servers.length }, 'starting');
   // The built-in demo has no file to watch.
   const reloader = isAbsolute(config.file) ? reloadOnChange(hub) : undefined;
 
   if (values.stdio) {
     const served = serveStdio(hub);
-    await Promise.race([Promise.all([hub.start(), served]), stopSignal()]);
+    await Promise.race([Promise.all([start(), served]), stopSignal()]);
     await reloader?.close();
-    await hub.stop();
+    await stop();
     return EXIT.OK;
   }
 
@@ -50,7 +53,7 @@ export async function run(argv: string[]): Promise<ExitCode> {
     throw new CliError(EXIT.FAILURE, `cannot listen on ${host}:${port}: ${error.message}`);
   });
   logger.info({ url: http.url }, 'listening');
-  void hub.start().then(() => {
+  void start().then(() => {
     for (const server of hub.servers()) {
       const { name, state, tools, lastError } = server;
       logger.info({ server: name, state, tools, ...(lastError && { lastError }) }, 'server settled');
@@ -60,7 +63,7 @@ export async function run(argv: string[]): Promise<ExitCode> {
   logger.info('stopping');
   await reloader?.close();
   await http.close();
-  await hub.stop();
+  await stop();
   return EXIT.OK;
 }
 

@@ -1,8 +1,8 @@
 import type { Tool } from '@modelcontextprotocol/client';
-import { Hub } from '../../hub.ts';
 import { createLogger } from '../../observability/logger.ts';
 import type { ExitCode } from '../exit-codes.ts';
 import { EXIT } from '../exit-codes.ts';
+import { openHub } from '../open-hub.ts';
 import { parseCommand, resolveConfig } from '../options.ts';
 import { note, printJson, printTable } from '../output.ts';
 import { catalogCost, printCatalogCost } from './tool-stats.ts';
@@ -19,12 +19,12 @@ open-world. Tools withheld by pinning are named on stderr.
 export async function run(argv: string[]): Promise<ExitCode> {
   const { values } = parseCommand('tools', argv, { stats: { type: 'boolean' } });
   const config = await resolveConfig(values.config);
-  const hub = new Hub(config, { logger: createLogger(values.verbose ? 'debug' : 'silent') });
+  const { hub, stop } = await openHub(config, createLogger(values.verbose ? 'debug' : 'silent'));
   await hub.start();
   const entries = [...hub.catalog.tools.values()];
   const withheld = [...hub.catalog.withheld.values()];
   const unavailable = hub.servers().filter((s) => s.state !== 'ready' && s.state !== 'disabled');
-  await hub.stop();
+  await stop();
   if (values.stats) printCatalogCost(catalogCost(hub.catalog, config.discovery), values.json === true);
   else if (values.json) {
     printJson(

@@ -1,4 +1,3 @@
-import type { EventEmitter } from 'node:events';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { Hub } from '../../hub.ts';
@@ -6,24 +5,8 @@ import type { RunStatus } from '../../workflows/durable.ts';
 import type { WorkflowEvent } from '../../workflows/events.ts';
 import { parseWorkflow } from '../../workflows/load.ts';
 import { buildReport } from '../../workflows/report.ts';
-import {
-  RUN_STATUSES,
-  type RunFilter,
-  type RunHistory,
-  type RunSummary,
-} from '../../workflows/run-history.ts';
-
-/**
- * What these routes read of `hub.workflows` (the hub's served workflows): the journal's runs and the live
- * event feed. A structural type, so the routes do not depend on how the hub wires its workflows.
- */
-export interface RunsSource {
-  readonly runtime: {
-    runs(filter?: RunFilter): RunSummary[];
-    runHistory(id: string): RunHistory | undefined;
-  };
-  readonly events: EventEmitter<{ event: [WorkflowEvent] }>;
-}
+import { RUN_STATUSES } from '../../workflows/run-history.ts';
+import { SqliteRuntime } from '../../workflows/sqlite-runtime.ts';
 
 /** Comment lines keep idle streams open through proxies that cut silent connections. */
 const KEEPALIVE_MS = 15_000;
@@ -40,11 +23,15 @@ function error(code: string, message: string) {
  */
 export function runRoutes(hub: Hub): Hono {
   const routes = new Hono();
-  const source = () => (hub as unknown as { workflows?: RunsSource }).workflows;
-  const absent = 'this hub runs no workflows';
+  // The journal as the SQLite runtime it is (the hub's orchestration always makes one): it lists runs.
+  const journal = () => {
+    const runtime = hub.workflows?.runtime;
+    return runtime instanceof SqliteRuntime ? runtime : undefined;
+  };
+  const absent = 'this hub keeps no workflow journal';
   routes.get('/', (c) => {
-    const workflows = source();
-    if (!workflows) return c.json(error('NOT_FOUND', absent), 404);
+    const runs = journal();
+    if (!runs) return c.json(error('NOT_FOUND', absent), 404);
     const status = c.req.query('status') as RunStatus | undefined;
     if (status !== undefined && !RUN_STATUSES.includes(status)) {
       return c.json(error('INVALID_REQUEST', `status must be one of ${RUN_STATUSES.join(', ')}`), 400);
@@ -53,11 +40,11 @@ export function runRoutes(hub: Hub): Hono {
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
       return c.json(error('INVALID_REQUEST', 'limit must be an integer from 1 to 10000'), 400);
     }
-    return c.json({ runs: workflows.runtime.runs({ status, limit }) });
+    return c.json({ runs: runs.runs({ status, limit }) });
   });
   routes.get('/events', (c) => {
-    const workflows = source();
-    if (!workflows) return c.json(error('NOT_FOUND', absent), 404);
+    const workflows = hub.workflows;
+    if (!workflows) return c.json(error('NOT_FOUND', 'this hub runs no workflows'), 404);
     const only = c.req.query('run');
     return streamSSE(c, async (stream) => {
       const send = (event: WorkflowEvent) => {
@@ -79,9 +66,9 @@ export function runRoutes(hub: Hub): Hono {
     });
   });
   routes.get('/:id', (c) => {
-    const workflows = source();
-    if (!workflows) return c.json(error('NOT_FOUND', absent), 404);
-    const history = workflows.runtime.runHistory(c.req.param('id'));
+    const runs = journal();
+    if (!runs) return c.json(error('NOT_FOUND', absent), 404);
+    const history = runs.runHistory(c.req.param('id'));
     if (!history) return c.json(error('UNKNOWN_RUN', `no run "${c.req.param('id').slice(0, 64)}"`), 404);
     return c.json(buildReport(history, parseWorkflow(history.source, history.file), hub.catalog.tools));
   });

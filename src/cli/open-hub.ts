@@ -1,0 +1,26 @@
+import type { HubConfig } from '../config/model.ts';
+import { Hub } from '../hub.ts';
+import type { Logger } from '../observability/logger.ts';
+import { attachOrchestration, type Orchestration } from '../orchestrate.ts';
+
+/** A hub as every command that starts servers builds it: with the config's workflows (not started yet). */
+export interface OpenHub {
+  readonly hub: Hub;
+  readonly orchestration: Orchestration;
+  /** Stops the servers, then closes the workflow journal. */
+  stop(): Promise<void>;
+}
+
+/** @throws ConfigError when a workflow file of the config does not load. */
+export async function openHub(config: HubConfig, logger: Logger): Promise<OpenHub> {
+  const hub = new Hub(config, { logger });
+  const orchestration = await attachOrchestration(hub);
+  return {
+    hub,
+    orchestration,
+    async stop() {
+      await hub.stop();
+      orchestration.close();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * Puts the config's orchestration on a hub: the `workflows:` files served as tools (one executor, its
+ * journal in the hub's store file), the `composites:` fan-out tools, and, after a restart, the runs the
+ * journal says are unfinished.
+ * Separate from `Hub` so the hub as a library carries no workflow engine unless asked to.
+ */
+import { createCompositeSource } from './composite/source.ts';
+import { describeError } from './errors.ts';
+import type { Hub } from './hub.ts';
+import { loadServedWorkflows, ServedWorkflows } from './workflows/served.ts';
+import { SqliteRuntime } from './workflows/sqlite-runtime.ts';
+
+/** What `attachOrchestration` added, and how to let go of it after `hub.stop()`. */
+export interface Orchestration {
+  readonly workflows: ServedWorkflows;
+  /** Closes the journal. */
+  close(): void;
+}
+
+/**
+ * Loads the config's workflows and composites and serves them on `hub` (workflows also as
+ * `hub.workflows`). Call it before `hub.start()`, so the first catalog lists them.
+ * @throws ConfigError when a workflow file does not load or a composite is malformed (bad template,
+ *   input schema, or composites calling each other in a loop).
+ */
+export async function attachOrchestration(hub: Hub): Promise<Orchestration> {
+  const { config } = hub;
+  const workflows = await loadServedWorkflows(config);
+  const runtime = openJournal(hub);
+  const capacity = new Map(
+    config.servers.flatMap((server) =>
+      server.capacity === undefined ? [] : [[server.name, server.capacity]],
+    ),
+  );
+  const served = new ServedWorkflows(workflows, {
+    call: hub.call,
+    tools: () => hub.catalog.tools,
+    runtime,
+    capacity,
+  });
+  hub.addLocalTools(served);
+  hub.workflows = served;
+  if (config.composites?.length) {
+    const serverOf = (tool: string) => hub.catalog.tools.get(tool)?.server;
+    hub.addLocalTools(createCompositeSource(config.composites, hub.call, { file: config.file, serverOf }));
+  }
+  return { workflows: served, close: () => runtime.close() };
+}
+
+/**
+ * Resumes every run the journal holds as unfinished (after a crash or a stop mid-run), in the background;
+ * call it once the hub started, so the catalog knows the tools. Each outcome is logged.
+ */
+export function resumeUnfinishedRuns(hub: Hub, served: ServedWorkflows): void {
+  const unfinished = served.runtime.unfinished();
+  if (unfinished.length === 0) return;
+  hub.logger.info({ runs: unfinished.length }, 'resuming unfinished workflow runs');
+  void served.executor.resumeAll().then((results) => {
+    results.forEach((result, index) => {
+      const run = unfinished[index]?.id;
+      if (result.status === 'fulfilled') hub.logger.info({ run, status: result.value.status }, 'run resumed');
+      else hub.logger.warn({ run, err: describeError(result.reason) }, 'run not resumed');
+    });
+  });
+}
+
+/** The journal lives in the store file; when that cannot be opened, in memory, as the store does. */
+function openJournal(hub: Hub): SqliteRuntime {
+  const path = hub.config.store?.path ?? ':memory:';
+  try {
+    return new SqliteRuntime(path);
+  } catch (error) {
+    hub.logger.warn(
+      { err: describeError(error) },
+      'workflow journal unavailable: runs are kept in memory only',
+    );
+    return new SqliteRuntime(':memory:');
+  }
+}

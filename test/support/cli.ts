@@ -1,0 +1,27 @@
+/** Runs the real `toolmesh` CLI in a child process, as a user would. */
+import { execFile } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { nodeBin } from '../fixtures/spawn.ts';
+
+export const REPO = resolve(import.meta.dirname, '../..');
+const CLI = join(REPO, 'src/cli/main.ts');
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `toolmesh <args>` to its end (60 s at most) and gives its exit code and output. */
+export function toolmesh(args: string[], options: { cwd?: string; input?: string } = {}): Promise<Run> {
+  return new Promise((done) => {
+    const child = execFile(
+      nodeBin,
+      [CLI, ...args],
+      { cwd: options.cwd ?? REPO, timeout: 60_000 },
+      (error, stdout, stderr) =>
+        done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+    );
+    if (options.input !== undefined) child.stdin?.end(options.input);
+  });
+}
