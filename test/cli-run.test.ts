@@ -114,7 +114,7 @@ describe('toolmesh run and runs', () => {
     assert.equal(unready.code, 3);
     assert.match(
       unready.stderr,
-      /unknown tool "slow__sleep"[^]*not ready: slow \(a server that is down lists no tools/,
+      /unknown tool "slow__sleep"[\s\S]*not ready: slow \(a server that is down lists no tools/,
     );
   });
 
