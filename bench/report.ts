@@ -10,6 +10,7 @@ import type {
   SessionsResult,
   TargetSummary,
 } from './lib/types.ts';
+import { renderWorkflows, type WorkflowBenchResult } from './lib/workflows-report.ts';
 
 type Results = Record<string, unknown>;
 
@@ -414,6 +415,9 @@ export function render(results: Results): string {
       ),
     );
   }
+
+  const workflows = results.workflows as WorkflowBenchResult | undefined;
+  if (workflows) parts.push(renderWorkflows(workflows));
 
   const prof = results.profile as ProfileSummary[] | undefined;
   for (const p of prof ?? []) {

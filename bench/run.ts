@@ -2,7 +2,8 @@
  * `npm run bench`: every ToolMesh benchmark in one run and one process tree, side by side with direct
  * connections and the peer proxies, so machine noise hits all of them alike.
  *
- *   npm run bench                      full run (~10 min): overhead, fanout, startup, memory, catalog, profile
+ *   npm run bench                      full run (~11 min): overhead, fanout, startup, memory, catalog, micro,
+ *                                      workflows, profile
  *   npm run bench -- --quick           smoke run (~1 min), written as bench/results/<date>.quick.tmp.json
  *   npm run bench -- --suites overhead --targets direct-http,toolmesh-http --reps 1
  *   npm run bench -- --out bench/results/x.json --label "after fix"
@@ -110,7 +111,7 @@ const P = quick
     };
 if (flags.reps) P.reps = Number(flags.reps);
 
-const ALL_SUITES = ['overhead', 'fanout', 'startup', 'memory', 'catalog', 'micro', 'profile'];
+const ALL_SUITES = ['overhead', 'fanout', 'startup', 'memory', 'catalog', 'micro', 'workflows', 'profile'];
 const suites = new Set(
   (flags.suites ?? (quick ? ALL_SUITES.filter((s) => s !== 'profile') : ALL_SUITES).join(',')).split(','),
 );
@@ -579,6 +580,23 @@ async function micro(): Promise<unknown> {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Workflow engine: planning, per-step overhead, concurrent runs (bench/workflows.ts, in its own process)
+
+async function workflows(): Promise<unknown> {
+  log('workflows: planning, per-step overhead, concurrent runs');
+  const args = quick ? ['--quick', '--runs', '200'] : [];
+  const proc = start('workflows', NODE, [join(ROOT, 'bench', 'workflows.ts'), ...args]);
+  await proc.exited;
+  await stopProcs([proc]);
+  const match = /^RESULT (.*)$/m.exec(proc.stdout());
+  if (!match) {
+    log(`  failed: ${proc.stderr().slice(-500)}`);
+    return undefined;
+  }
+  return JSON.parse(match[1] as string) as unknown;
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // CPU profile of the hub under c64 load
 
 async function profile(): Promise<ProfileSummary[]> {
@@ -669,6 +687,7 @@ async function main(): Promise<void> {
     if (suites.has('memory')) results.memory = await memory();
     if (suites.has('catalog')) results.catalog = await catalog();
     if (suites.has('micro')) results.micro = await micro();
+    if (suites.has('workflows')) results.workflows = await workflows();
     if (suites.has('profile')) results.profile = await profile();
   } finally {
     await stopAll();

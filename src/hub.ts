@@ -193,18 +193,21 @@ export class Hub extends EventEmitter<{
   }
 
   /**
-   * Serves the tools of `source` (workflows, composites) from now on, listed after the servers' tools.
-   * @throws HubError `INVALID_REQUEST` when a server or another source already has its name.
+   * Serves the tools of `source` (workflows, composites) from now on, listed after the servers' tools;
+   * a source of the same name is replaced (calls in flight on it finish there).
+   * @throws HubError `INVALID_REQUEST` when a server has its name.
    */
-  addLocalTools(source: LocalToolSource): void {
-    if (this.#upstreams.has(source.name) || this.#local.has(source.name)) {
-      throw new HubError(
-        'INVALID_REQUEST',
-        `"${source.name}" is already the name of a server or tool source`,
-      );
+  setLocalTools(source: LocalToolSource): void {
+    if (this.#upstreams.has(source.name)) {
+      throw new HubError('INVALID_REQUEST', `"${source.name}" is already the name of a server`);
     }
     this.#local.set(source.name, { source, routed: routedLocalSource(source) });
     this.#listsChanged(['tools']);
+  }
+
+  /** Stops serving the local source `name`, if there is one. */
+  removeLocalTools(name: string): void {
+    if (this.#local.delete(name)) this.#listsChanged(['tools']);
   }
 
   /** Re-reads the tools of the local source `name` (after its owner changed them) and tells clients. */

@@ -4,10 +4,11 @@
  * journal says are unfinished.
  * Separate from `Hub` so the hub as a library carries no workflow engine unless asked to.
  */
-import { createCompositeSource } from './composite/source.ts';
+import { COMPOSITES_SOURCE, createCompositeSource } from './composite/source.ts';
+import type { HubConfig } from './config/model.ts';
 import { describeError } from './errors.ts';
 import type { Hub } from './hub.ts';
-import { loadServedWorkflows, ServedWorkflows } from './workflows/served.ts';
+import { loadServedWorkflows, ServedWorkflows, WORKFLOWS_SOURCE } from './workflows/served.ts';
 import { SqliteRuntime } from './workflows/sqlite-runtime.ts';
 
 /** What `attachOrchestration` added, and how to let go of it after `hub.stop()`. */
@@ -25,26 +26,44 @@ export interface Orchestration {
  */
 export async function attachOrchestration(hub: Hub): Promise<Orchestration> {
   const { config } = hub;
-  const workflows = await loadServedWorkflows(config);
+  const prepared = await prepareOrchestration(hub, config);
   const runtime = openJournal(hub);
   const capacity = new Map(
     config.servers.flatMap((server) =>
       server.capacity === undefined ? [] : [[server.name, server.capacity]],
     ),
   );
-  const served = new ServedWorkflows(workflows, {
+  const served = new ServedWorkflows([], {
     call: hub.call,
     tools: () => hub.catalog.tools,
     runtime,
     capacity,
   });
-  hub.addLocalTools(served);
+  hub.setLocalTools(served);
   hub.workflows = served;
-  if (config.composites?.length) {
-    const serverOf = (tool: string) => hub.catalog.tools.get(tool)?.server;
-    hub.addLocalTools(createCompositeSource(config.composites, hub.call, { file: config.file, serverOf }));
-  }
+  prepared.apply();
   return { workflows: served, close: () => runtime.close() };
+}
+
+/**
+ * Loads and compiles `config`'s workflows and composites without touching `hub`; `apply` then serves them
+ * in place of the current ones (hot reload: a bad edit throws here and changes nothing).
+ * @throws ConfigError as `attachOrchestration`.
+ */
+export async function prepareOrchestration(hub: Hub, config: HubConfig): Promise<{ apply(): void }> {
+  const workflows = await loadServedWorkflows(config);
+  const serverOf = (tool: string) => hub.catalog.tools.get(tool)?.server;
+  const composites = config.composites?.length
+    ? createCompositeSource(config.composites, hub.call, { file: config.file, serverOf })
+    : undefined;
+  return {
+    apply() {
+      hub.workflows?.setWorkflows(workflows);
+      hub.localToolsChanged(WORKFLOWS_SOURCE);
+      if (composites) hub.setLocalTools(composites);
+      else hub.removeLocalTools(COMPOSITES_SOURCE);
+    },
+  };
 }
 
 /**

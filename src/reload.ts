@@ -1,7 +1,8 @@
 /**
  * Config hot reload: when the file a hub was loaded from changes, the servers whose entries were added,
  * removed or changed are added, removed or restarted; every other server keeps running. New `discovery`
- * rules and a new `catalog` section apply at once (clients are told to list again). A file that no
+ * rules, a new `catalog` section, and the workflows and composites (files read again) apply at once
+ * (clients are told to list again). A file that no
  * longer loads changes nothing: the last good config stays, and the error (file, field, fix) is logged.
  */
 import { isDeepStrictEqual } from 'node:util';
@@ -13,6 +14,7 @@ import { loadConfig } from './config/load.ts';
 import type { HubConfig } from './config/model.ts';
 import { watchFile } from './config/watch.ts';
 import type { Hub } from './hub.ts';
+import { prepareOrchestration } from './orchestrate.ts';
 
 /** What one reload did. */
 export type ReloadOutcome = { ok: true; diff: ServerDiff } | { ok: false; error: Error };
@@ -47,8 +49,12 @@ export function reloadOnChange(hub: Hub, options: ReloadOptions = {}): ConfigRel
       const next = await loadConfig(file, options.env);
       const diff = diffServers(good.servers, next.servers);
       const catalogChanged = !isDeepStrictEqual(good.catalog, next.catalog);
+      // The workflow files are read again on every reload of the config (edits of them alone wait for one);
+      // one that no longer loads rejects the whole edit, before anything changed.
+      const orchestration = await prepareOrchestration(hub, next);
       good = next; // before applying: a half-applied edit must not be diffed against again
       await apply(hub, diff);
+      orchestration.apply();
       if (catalogChanged) hub.setCatalogConfig(next.catalog);
       if (!isDeepStrictEqual(hub.discovery, next.discovery)) hub.setDiscovery(next.discovery);
       report(hub, next, diff);

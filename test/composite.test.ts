@@ -153,7 +153,7 @@ describe('composite fan-out tools', { timeout: 120_000 }, () => {
     const config = parseConfig(JSON.stringify(CONFIG), 'composites-test.json');
     composites = config.composites ?? [];
     t = await createTestHub(config.servers, { http: true });
-    t.hub.addLocalTools(
+    t.hub.setLocalTools(
       createCompositeSource(composites, t.hub.call, {
         file: config.file,
         serverOf: (tool) => t.hub.catalog.tools.get(tool)?.server,

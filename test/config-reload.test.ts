@@ -179,6 +179,47 @@ describe('config hot reload (toolmesh serve --config FILE)', () => {
       before,
     );
   });
+  it('serves added workflows and composites at once, and keeps them on an edit whose workflow is broken', async () => {
+    const before = (await servers()).map((s) => [s.name, s.pid]);
+    const seen = changes;
+    await dir.write('hello.yaml', 'name: hello\nsteps:\n  a: { tool: a__echo, args: { text: hi } }\n');
+    const orchestration = [
+      'workflows: [hello.yaml]',
+      'composites:',
+      '  both:',
+      '    branches: [{ tool: a__echo, args: { text: x } }, { tool: b__echo, args: { text: y } }]',
+    ].join('\n');
+    const servers2 = [server('a'), server('b', ['env: {MODE: "2"}'])];
+    await writeFile(file, `${orchestration}\n${config(servers2)}`);
+    await waitFor('list-changed at the client', () => changes > seen, 20_000);
+    await waitFor('the workflow and the composite listed', async () => {
+      const names = await tools();
+      return names.includes('hello') && names.includes('both');
+    });
+    const result = await client.callTool({ name: 'both', arguments: {} });
+    assert.equal((result.structuredContent as { succeeded: number }).succeeded, 2);
+    assert.deepEqual(
+      (await servers()).map((s) => [s.name, s.pid]),
+      before,
+      'no server restarted',
+    );
+
+    const logged = stderr.length;
+    await dir.write('broken.yaml', 'name: broken\nsteps:\n  a: { tool: a__echo, retyr: 1 }\n');
+    await writeFile(
+      file,
+      `${orchestration.replace('[hello.yaml]', '[hello.yaml, broken.yaml]')}\n${config(servers2)}`,
+    );
+    const failure = () =>
+      stderr
+        .slice(logged)
+        .split('\n')
+        .find((line) => line.includes('config reload failed'));
+    await waitFor('the reload error in the log', failure, 20_000);
+    assert.match(failure() ?? '', /broken\.yaml:3:\d+ steps\.a\.retyr/);
+    const names = await tools();
+    assert.ok(names.includes('hello') && names.includes('both') && !names.includes('broken'), names.join());
+  });
 });
 
 describe('config hot reload on the stdio face', () => {

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${{ }} is the composite template syntax
 /**
  * The built-in demo config, used when no config file exists: three stdio servers that ship with the
  * package, so `toolmesh` does something useful on first run without network or credentials.
@@ -57,8 +58,12 @@ function demoFolder(): string {
   return folder;
 }
 
-/** The demo: `echo` (our test fixture), `memory` (knowledge graph) and `files` (a small sample folder). */
+/**
+ * The demo: `echo` (our test fixture), `memory` (knowledge graph) and `files` (a small sample folder), a
+ * workflow (`remember_note`) and a composite (`find_anywhere`: memory and files searched at once).
+ */
 export function demoConfig(): HubConfig {
+  const folder = demoFolder();
   return {
     servers: [
       server('echo', [join(REPO, 'test/fixtures/servers/echo.ts'), '--stdio']),
@@ -66,7 +71,25 @@ export function demoConfig(): HubConfig {
       server('memory', [binOf('@modelcontextprotocol/server-memory')], {
         MEMORY_FILE_PATH: join(tmpdir(), 'toolmesh-demo-memory.jsonl'),
       }),
-      server('files', [binOf('@modelcontextprotocol/server-filesystem'), demoFolder()]),
+      server('files', [binOf('@modelcontextprotocol/server-filesystem'), folder]),
+    ],
+    workflows: [join(REPO, 'examples/demo/workflows/*.yaml')],
+    composites: [
+      {
+        name: 'find_anywhere',
+        description: 'Searches the memory graph and the sample folder at once; either may come up empty.',
+        inputSchema: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] },
+        branches: [
+          { id: 'memory', tool: 'memory__search_nodes', args: { query: '${{ args.query }}' } },
+          {
+            id: 'files',
+            tool: 'files__search_files',
+            args: { path: folder, pattern: '**/*${{ args.query }}*' },
+          },
+        ],
+        aggregate: 'concat',
+        minSuccesses: 1,
+      },
     ],
     listen: { ...DEFAULT_LISTEN },
     file: DEMO_FILE,

@@ -10,8 +10,8 @@ import type { CallToolResult, ProgressCallback, Tool } from '@modelcontextprotoc
 import { ConfigError } from '../config/config-error.ts';
 import { HubError } from '../errors.ts';
 import type { WorkflowExecutor } from './executor.ts';
-import type { RunContext } from './tool-call.ts';
 import type { Workflow } from './model.ts';
+import type { RunContext } from './tool-call.ts';
 
 const OUTPUT_SCHEMA = {
   type: 'object',

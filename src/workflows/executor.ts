@@ -65,7 +65,12 @@ export class WorkflowExecutor {
   async run(
     workflow: Workflow,
     inputs: Record<string, unknown>,
-    options: { runId?: string; signal?: AbortSignal; onEvent?: EventSink; caller?: RunContext['caller'] } = {},
+    options: {
+      runId?: string;
+      signal?: AbortSignal;
+      onEvent?: EventSink;
+      caller?: RunContext['caller'];
+    } = {},
   ): Promise<RunResult> {
     const tools = this.#options.tools();
     const plan = this.#plans.get(workflow) ?? validateWorkflow(workflow, tools);

@@ -8,6 +8,7 @@ import { glob } from 'node:fs/promises';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/client';
 import { ConfigError, type ConfigIssue } from '../config/config-error.ts';
 import type { HubConfig } from '../config/model.ts';
+import { HubError } from '../errors.ts';
 import type { CallFn } from '../pipeline/call.ts';
 import type { LocalToolSource } from '../pipeline/local-tools.ts';
 import type { RouteOptions } from '../routing/logical-server.ts';
@@ -35,18 +36,26 @@ export class ServedWorkflows implements LocalToolSource {
   readonly runtime: DurableRuntime;
   /** Every event of every run on this hub, as it happens (`toolmesh run`, the admin API's stream). */
   readonly events = new EventEmitter<{ event: [WorkflowEvent] }>();
-  readonly #byName: ReadonlyMap<string, Workflow>;
-  readonly #tools: readonly Tool[];
+  #byName: ReadonlyMap<string, Workflow> = new Map();
+  #tools: readonly Tool[] = [];
 
   constructor(workflows: readonly Workflow[], options: ServedWorkflowsOptions) {
     this.runtime = options.runtime;
-    this.#byName = new Map(workflows.map((workflow) => [workflow.name, workflow]));
-    this.#tools = workflows.map((workflow) => workflowTool(workflow));
+    this.setWorkflows(workflows);
     this.events.setMaxListeners(0); // one per stream or progress display; none is a leak
     this.executor = new WorkflowExecutor({
       ...options,
       onEvent: (event) => this.events.emit('event', event),
     });
+  }
+
+  /**
+   * Serves `workflows` from now on (hot reload); runs in flight keep the workflow they started with. The
+   * owner tells the hub (`Hub.localToolsChanged`).
+   */
+  setWorkflows(workflows: readonly Workflow[]): void {
+    this.#byName = new Map(workflows.map((workflow) => [workflow.name, workflow]));
+    this.#tools = workflows.map((workflow) => workflowTool(workflow));
   }
 
   /** The served workflow called `name`. */
@@ -63,10 +72,16 @@ export class ServedWorkflows implements LocalToolSource {
   }
 
   call(name: string, args: Record<string, unknown>, options: RouteOptions): Promise<CallToolResult> {
-    const workflow = this.#byName.get(name) as Workflow; // dispatch only routes names this source listed
+    const workflow = this.#byName.get(name);
+    // Dispatch routes only listed names, but a reload may have dropped this one since the catalog was read.
+    if (!workflow) throw new HubError('UNKNOWN_TOOL', `unknown tool: ${name}`, { server: this.name });
     const signal = options.signal ?? new AbortController().signal;
     const { onprogress, origin, client } = options;
-    return callWorkflowTool(this.executor, workflow, args, { signal, onprogress, caller: { origin, client } });
+    return callWorkflowTool(this.executor, workflow, args, {
+      signal,
+      onprogress,
+      caller: { origin, client },
+    });
   }
 }
 
