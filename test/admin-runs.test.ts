@@ -100,10 +100,7 @@ describe('admin API: workflow runs', () => {
     assert.ok(events.some((e) => e.type === 'call' && e.key === 'left' && e.state === 'succeeded'));
 
     const list = (await (await fetch(base)).json()) as { runs: { id: string; status: string }[] };
-    assert.deepEqual(
-      list.runs.map((r) => [r.id, r.status]),
-      [[result?.runId, 'succeeded']],
-    );
+    assert.deepEqual(list.runs.find((r) => r.id === result?.runId)?.status, 'succeeded');
     const report = (await (await fetch(`${base}/${result?.runId}`)).json()) as RunReport;
     assert.equal(report.status, 'succeeded');
     assert.deepEqual(report.steps.map((s) => [s.id, s.server]).sort(), [
@@ -112,6 +109,23 @@ describe('admin API: workflow runs', () => {
       ['left', 'slow'],
       ['right', 'slow'],
     ]);
+  });
+
+  it('streams the events of one run with ?run=, leaving out a run going on beside it', async () => {
+    const workflow = workflows.byName('fanout');
+    assert.ok(workflow);
+    const runs: Promise<unknown>[] = [];
+    const events = await readEvents(
+      `${base}/events?run=chosen`,
+      () => {
+        runs.push(workflows.executor.run(workflow, { text: 'other' }));
+        runs.push(workflows.executor.run(workflow, { text: 'mine' }, { runId: 'chosen' }));
+      },
+      (seen) => seen.some((e) => e.type === 'step' && e.step === 'join' && e.state === 'succeeded'),
+    );
+    await Promise.all(runs);
+    assert.ok(events.some((e) => e.type === 'step' && e.step === 'greet' && e.state === 'started'));
+    assert.deepEqual([...new Set(events.map((e) => e.runId))], ['chosen']);
   });
 
   it('lets go of a stream the client closed', async () => {
