@@ -49,3 +49,20 @@ function coerce(key: string, raw: string, property: JsonSchema | undefined): unk
   }
   return raw;
 }
+
+/**
+ * The value of a flag that takes a whole JSON object (`--args`, `--inputs`).
+ * @throws CliError `USAGE` naming the flag and showing `example` when it is not a JSON object.
+ */
+export function jsonObjectFlag(flag: string, text: string, example: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new CliError(EXIT.USAGE, `${flag} must be a JSON object, e.g. ${flag} '${example}'`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CliError(EXIT.USAGE, `${flag} must be a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}

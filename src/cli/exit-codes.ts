@@ -13,6 +13,8 @@ export const EXIT = {
   UNAVAILABLE: 4,
   /** The tool ran and reported an error (`isError: true`), or the name is unknown. */
   TOOL_ERROR: 5,
+  /** Stopped by Ctrl-C (128 + SIGINT, as shells report it); a workflow run stays resumable. */
+  INTERRUPTED: 130,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

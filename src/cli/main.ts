@@ -10,10 +10,12 @@ import { CliError, EXIT, type ExitCode } from './exit-codes.ts';
 // node_modules/.cache, not in a shared temp dir another user could write to. It must be on before those
 // modules load, hence the dynamic imports. A cache that cannot be written is simply not used.
 enableCompileCache?.(fileURLToPath(new URL('../../node_modules/.cache/toolmesh-compile', import.meta.url)));
-const [call, conflicts, pins, serve, servers, tools, validate] = await Promise.all([
+const [call, conflicts, pins, runCommand, runs, serve, servers, tools, validate] = await Promise.all([
   import('./commands/call.ts'),
   import('./commands/conflicts.ts'),
   import('./commands/pins.ts'),
+  import('./commands/run.ts'),
+  import('./commands/runs.ts'),
   import('./commands/serve.ts'),
   import('./commands/servers.ts'),
   import('./commands/tools.ts'),
@@ -26,7 +28,17 @@ interface Command {
   run(argv: string[]): Promise<ExitCode>;
 }
 
-const COMMANDS: Record<string, Command> = { serve, servers, tools, conflicts, pins, call, validate };
+const COMMANDS: Record<string, Command> = {
+  serve,
+  servers,
+  tools,
+  conflicts,
+  pins,
+  call,
+  run: runCommand,
+  runs,
+  validate,
+};
 
 const USAGE = `ToolMesh ${VERSION}: one MCP endpoint for many MCP servers.
 

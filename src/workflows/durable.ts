@@ -41,6 +41,8 @@ export interface StepOptions {
    * exactly as after a crash. A value that arrived is journaled all the same.
    */
   readonly signal: AbortSignal;
+  /** How many attempts the call made so far (retries + 1), read when it ends, for run reports. */
+  readonly attempts?: () => number;
 }
 
 /** The journal of one run. */

@@ -1,7 +1,9 @@
 /**
  * The embedded durable runtime: one SQLite file (node:sqlite) in WAL mode with synchronous=FULL, so each
  * journaled start and result is on disk before the executor moves on. Writes of concurrent steps share
- * one commit (`GroupCommit`). One runtime owns a file at a time: an exclusive lock, held until `close`.
+ * one commit (`GroupCommit`). One runtime owns a journal at a time: it holds an exclusive lock on a
+ * companion file (`<path>.lock`) until `close`, so the journal file itself stays open to other
+ * connections: the hub's store in the same file, and `toolmesh runs list|show` reading it.
  */
 import { DatabaseSync } from 'node:sqlite';
 import { type ErrorCode, HubError } from '../errors.ts';
@@ -15,7 +17,8 @@ import {
   type RunStatus,
   type StepOptions,
 } from './durable.ts';
-import { prepare, SCHEMA, type Statements } from './sqlite-statements.ts';
+import { listRuns, type RunFilter, type RunHistory, type RunSummary, readRunHistory } from './run-history.ts';
+import { createSchema, prepare, type Statements } from './sqlite-statements.ts';
 
 /** One journaled step, as `history` returns it. */
 export interface StepRecord {
@@ -40,18 +43,21 @@ export interface SqliteRuntimeOptions {
 /** A `DurableRuntime` on the SQLite file at `path` (created if missing; `:memory:` for a throwaway one). */
 export class SqliteRuntime implements DurableRuntime {
   readonly name = 'sqlite';
+  /** The journal file (`:memory:` for a throwaway journal). */
+  readonly path: string;
   readonly #db: DatabaseSync;
   readonly #sql: Statements;
   readonly #lock: DatabaseSync | undefined;
 
   /** @throws Error when another process (or runtime) owns the journal at `path`. */
   constructor(path: string, options: SqliteRuntimeOptions = {}) {
+    this.path = path;
     this.#lock = options.owner === false || path === ':memory:' ? undefined : ownerLock(path);
     this.#db = new DatabaseSync(path);
     try {
       this.#db.exec('PRAGMA busy_timeout = 5000;');
       this.#db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? 'FULL'};`);
-      this.#db.exec(SCHEMA);
+      createSchema(this.#db);
     } catch (error) {
       this.#db.close();
       this.#lock?.close();
@@ -111,6 +117,48 @@ export class SqliteRuntime implements DurableRuntime {
     }));
   }
 
+  /** Runs, most recent first (`toolmesh runs list`, `GET /api/v1/runs`). */
+  runs(filter?: RunFilter): RunSummary[] {
+    this.#sql.commit.flush();
+    return listRuns(this.#db, filter);
+  }
+
+  /** A run with its journal keys' timings, for its report; undefined for an unknown id. */
+  runHistory(id: string): RunHistory | undefined {
+    this.#sql.commit.flush();
+    return readRunHistory(this.#db, id);
+  }
+
+  /**
+   * Decides the calls in flight of an open run (`running` or `needs-decision`) as "not done": forgets them
+   * (started, never finished) and marks the run `running`, so the next run of it calls them again.
+   * Journaled results stay. Used to resume a run that needs a decision, and to abort a run.
+   * @returns false when the run is unknown or ended.
+   */
+  reopen(id: string): boolean {
+    this.#sql.commit.flush();
+    const status = this.run(id)?.status;
+    if (status !== 'needs-decision' && status !== 'running') return false;
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      this.#db.prepare(`DELETE FROM steps WHERE run_id = ? AND status = 'started'`).run(id);
+      this.#db
+        .prepare(`UPDATE runs SET status = 'running', outcome = NULL, ended_at = NULL WHERE id = ?`)
+        .run(id);
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
+    }
+    return true;
+  }
+
+  /** Ends an unfinished run as `failed` with `error`, without running anything (`toolmesh runs abort`). */
+  async abandon(id: string, error: string): Promise<void> {
+    const outcome = JSON.stringify({ status: 'failed', error } satisfies RunOutcome);
+    await this.#sql.commit.write(() => this.#sql.finishRun.run('failed', outcome, Date.now(), id));
+  }
+
   /** Commits what is queued and closes the file. */
   close(): void {
     if (!this.#db.isOpen) return;
@@ -141,7 +189,12 @@ function ownerLock(path: string): DatabaseSync {
   }
 }
 
-type StepRow = { status: StepRecord['status']; value: string | null; error: string | null };
+type StepRow = {
+  status: StepRecord['status'];
+  value: string | null;
+  error: string | null;
+  attempts?: number | null;
+};
 
 class SqliteJournal implements RunJournal {
   readonly #sql: Statements;
@@ -162,21 +215,30 @@ class SqliteJournal implements RunJournal {
     const started = Date.now();
     await this.#sql.commit.write(() => this.#sql.startStep.run(this.#runId, key, started));
     let value: unknown;
+    const attempts = () => options.attempts?.() ?? null;
     try {
       value = await fn();
     } catch (error) {
       const failed = JSON.stringify(journaled(error));
-      if (!options.signal.aborted) this.#end(key, { status: 'failed', value: null, error: failed });
+      if (!options.signal.aborted) {
+        this.#end(key, { status: 'failed', value: null, error: failed, attempts: attempts() });
+      }
       throw error;
     }
     // A value is real even if the run was abandoned meanwhile: keep it, so a resume need not call again.
-    this.#end(key, { status: 'succeeded', value: JSON.stringify(value ?? null), error: null });
+    this.#end(key, {
+      status: 'succeeded',
+      value: JSON.stringify(value ?? null),
+      error: null,
+      attempts: attempts(),
+    });
     return value;
   }
 
   finish(outcome: RunOutcome): Promise<void> {
     const json = JSON.stringify(outcome);
-    return this.#sql.commit.write(() => this.#sql.finishRun.run(outcome.status, json, this.#runId));
+    const ended = Date.now();
+    return this.#sql.commit.write(() => this.#sql.finishRun.run(outcome.status, json, ended, this.#runId));
   }
 
   /**
@@ -189,7 +251,17 @@ class SqliteJournal implements RunJournal {
     this.#queued.set(key, row);
     const ended = Date.now();
     this.#sql.commit
-      .write(() => this.#sql.endStep.run(row.status, row.value, row.error, ended, this.#runId, key))
+      .write(() =>
+        this.#sql.endStep.run(
+          row.status,
+          row.value,
+          row.error,
+          ended,
+          row.attempts ?? null,
+          this.#runId,
+          key,
+        ),
+      )
       .then(
         () => this.#queued.delete(key),
         () => {}, // the next awaited write fails the same way and reports it

@@ -1,6 +1,8 @@
 /**
  * The SQLite journal's tables and the statements the runtime uses, prepared once per database.
  * `runs` holds each run with the workflow text it started with; `steps` one row per journal key.
+ * The tables may share a file with the hub's store, so they do not use `PRAGMA user_version` (the
+ * store's migrations count with it): columns added later are added when missing (`addMissingColumns`).
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { GroupCommit } from './group-commit.ts';
@@ -19,6 +21,22 @@ CREATE TABLE IF NOT EXISTS steps (
 CREATE INDEX IF NOT EXISTS runs_status ON runs (status, created_at);
 `;
 
+/** Columns added after the first release of the tables: [table, column, type]. */
+const ADDED_COLUMNS = [
+  ['runs', 'ended_at', 'INTEGER'],
+  // How many attempts the last call under the key made (retries + 1); NULL in journals older than it.
+  ['steps', 'attempts', 'INTEGER'],
+] as const;
+
+/** Creates the tables and adds the columns a journal written by an older version lacks. */
+export function createSchema(db: DatabaseSync): void {
+  db.exec(SCHEMA);
+  for (const [table, column, type] of ADDED_COLUMNS) {
+    const columns = db.prepare(`SELECT name FROM pragma_table_info('${table}')`).all() as { name: string }[];
+    if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
+}
+
 /** The prepared statements and the group commit every journal of one database shares. */
 export interface Statements {
   readonly commit: GroupCommit;
@@ -29,7 +47,7 @@ export interface Statements {
   readonly finishRun: StatementSync;
 }
 
-/** Prepares the statements on `db` (after `SCHEMA` ran). */
+/** Prepares the statements on `db` (after `createSchema`). */
 export function prepare(db: DatabaseSync): Statements {
   return {
     commit: new GroupCommit(db),
@@ -43,8 +61,9 @@ export function prepare(db: DatabaseSync): Statements {
        ON CONFLICT (run_id, key) DO UPDATE SET starts = starts + 1, started_at = excluded.started_at`,
     ),
     endStep: db.prepare(
-      'UPDATE steps SET status = ?, value = ?, error = ?, ended_at = ? WHERE run_id = ? AND key = ?',
+      `UPDATE steps SET status = ?, value = ?, error = ?, ended_at = ?, attempts = ?
+       WHERE run_id = ? AND key = ?`,
     ),
-    finishRun: db.prepare('UPDATE runs SET status = ?, outcome = ? WHERE id = ?'),
+    finishRun: db.prepare('UPDATE runs SET status = ?, outcome = ?, ended_at = ? WHERE id = ?'),
   };
 }

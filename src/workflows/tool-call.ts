@@ -58,8 +58,12 @@ export async function journaledCall(
   const entry = ctx.tools.get(call.tool);
   const annotations = entry?.definition.annotations;
   const idempotent = step.idempotent ?? Boolean(annotations?.idempotentHint || annotations?.readOnlyHint);
-  const once = (attempt: number) => callOnce(ctx, step, call.tool, entry?.server, args, key, attempt);
-  return ctx.journal.step(key, { idempotent, signal: ctx.signal }, () => {
+  let attempts = 0;
+  const once = (attempt: number) => {
+    attempts = attempt;
+    return callOnce(ctx, step, call.tool, entry?.server, args, key, attempt);
+  };
+  return ctx.journal.step(key, { idempotent, signal: ctx.signal, attempts: () => attempts }, () => {
     options.onRun?.();
     if (!options.retry || !step.retry) return once(1);
     const { attempts, delayMs, maxDelayMs } = step.retry;

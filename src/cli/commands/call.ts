@@ -2,7 +2,7 @@ import type { CallToolResult } from '@modelcontextprotocol/client';
 import { HubError } from '../../errors.ts';
 import type { Hub } from '../../hub.ts';
 import { createLogger } from '../../observability/logger.ts';
-import { argumentsFromPairs } from '../coerce.ts';
+import { argumentsFromPairs, jsonObjectFlag } from '../coerce.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 import { openHub } from '../open-hub.ts';
 import { parseCommand, resolveConfig } from '../options.ts';
@@ -28,7 +28,7 @@ export async function run(argv: string[]): Promise<ExitCode> {
     const entry = hub.catalog.tools.get(name);
     const args =
       values.args !== undefined
-        ? parseJsonArgs(values.args)
+        ? jsonObjectFlag('--args', values.args, '{"text":"hi"}')
         : argumentsFromPairs(pairs, entry?.definition.inputSchema);
     // The server's own timeouts apply (the hub's per-request timeout, reset by progress); Ctrl-C cancels.
     const interrupted = new AbortController();
@@ -59,19 +59,6 @@ export async function run(argv: string[]): Promise<ExitCode> {
   } finally {
     await stop();
   }
-}
-
-function parseJsonArgs(text: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new CliError(EXIT.USAGE, '--args must be a JSON object, e.g. --args \'{"text":"hi"}\'');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new CliError(EXIT.USAGE, '--args must be a JSON object');
-  }
-  return value as Record<string, unknown>;
 }
 
 function unknownToolMessage(name: string, hub: Hub): string {

@@ -4,6 +4,7 @@ import { conflictRoutes } from './conflicts.ts';
 import { adminGuard } from './guard.ts';
 import { pinRoutes } from './pins.ts';
 import { routingRoutes } from './routing.ts';
+import { runRoutes } from './runs.ts';
 import { serverRoutes } from './servers.ts';
 
 /**
@@ -18,6 +19,7 @@ export function adminApi(hub: Hub, options: { token?: string } = {}): Hono {
   api.route('/', routingRoutes(hub));
   api.route('/conflicts', conflictRoutes(hub));
   api.route('/pins', pinRoutes(hub));
+  api.route('/runs', runRoutes(hub));
   // A catch-all route, not notFound(): a sub-app's notFound handler is not used once it is mounted.
   api.all('*', (c) =>
     c.json({ error: { code: 'NOT_FOUND', message: `no admin endpoint ${c.req.path}` } }, 404),
