@@ -33,11 +33,6 @@ export interface StepRecord {
 export interface SqliteRuntimeOptions {
   /** `FULL` (default) survives power loss; `NORMAL` survives a process crash and is ~10× faster. */
   readonly synchronous?: 'FULL' | 'NORMAL';
-  /**
-   * `false` opens the journal to read it (`toolmesh runs`, tests) while a hub owns it; such a runtime must
-   * not run or resume anything. Default `true`: this runtime owns the journal (see the constructor).
-   */
-  readonly owner?: boolean;
 }
 
 /** A `DurableRuntime` on the SQLite file at `path` (created if missing; `:memory:` for a throwaway one). */
@@ -52,7 +47,8 @@ export class SqliteRuntime implements DurableRuntime {
   /** @throws Error when another process (or runtime) owns the journal at `path`. */
   constructor(path: string, options: SqliteRuntimeOptions = {}) {
     this.path = path;
-    this.#lock = options.owner === false || path === ':memory:' ? undefined : ownerLock(path);
+    // To read a journal a hub owns, use `openRunHistory` (run-history.ts) instead.
+    this.#lock = path === ':memory:' ? undefined : ownerLock(path);
     this.#db = new DatabaseSync(path);
     try {
       this.#db.exec('PRAGMA busy_timeout = 5000;');

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { SqliteRuntime } from '../../src/workflows/sqlite-runtime.ts';
+import { openRunHistory, type RunHistoryReader } from '../../src/workflows/run-history.ts';
 import { stdioHub, waitFor } from '../faults/_helpers.ts';
 import { fixturePath, nodeBin } from '../fixtures/spawn.ts';
 import { scratchDir } from './_helpers.ts';
@@ -35,8 +35,8 @@ function twentySteps(): string {
 }
 
 /** Reads the journal the hub writes (WAL: a second connection sees every commit). */
-function readJournal<T>(db: string, read: (journal: SqliteRuntime) => T): T {
-  const journal = new SqliteRuntime(db, { owner: false });
+function readJournal<T>(db: string, read: (journal: RunHistoryReader) => T): T {
+  const journal = openRunHistory(db);
   try {
     return read(journal);
   } finally {
@@ -61,8 +61,8 @@ describe('workflow crash and resume through toolmesh serve', { timeout: 120_000 
     call.catch(() => {}); // the connection dies with the hub
     const inFlight = () =>
       readJournal(db, (journal) => {
-        const [run] = journal.unfinished();
-        const nap = run && journal.history(run.id).find((step) => step.key === 'nap');
+        const [run] = journal.list({ status: 'running' });
+        const nap = run && journal.get(run.id)?.keys.find((key) => key.key === 'nap');
         return run !== undefined && nap?.status === 'started' ? run.id : undefined;
       });
     const runId = await waitFor('the slow step to be in flight', inFlight, 30_000);
@@ -71,7 +71,7 @@ describe('workflow crash and resume through toolmesh serve', { timeout: 120_000 
     await first.close().catch(() => {});
 
     const before = readJournal(db, (journal) =>
-      Object.fromEntries(journal.history(runId).map((step) => [step.key, step.status])),
+      Object.fromEntries(journal.get(runId)?.keys.map((key) => [key.key, key.status]) ?? []),
     );
     assert.equal(before.nap, 'started', 'the kill hit the slow step in flight');
     assert.equal(before.s9, 'succeeded');
@@ -82,13 +82,17 @@ describe('workflow crash and resume through toolmesh serve', { timeout: 120_000 
     try {
       const outcome = await waitFor(
         'the resumed run to finish',
-        () => readJournal(db, (journal) => journal.run(runId)?.outcome),
+        () =>
+          readJournal(db, (journal) => {
+            const run = journal.get(runId);
+            return run?.status !== 'running' && run;
+          }),
         60_000,
         100,
       );
       assert.equal(outcome.status, 'succeeded', String(outcome.error));
       assert.deepEqual(outcome.outputs, { text: '1.2.3.4.5.6.7.8.9|slept 4000.12.13.14.15.16.17.18.19.20' });
-      const history = readJournal(db, (journal) => journal.history(runId));
+      const history = readJournal(db, (journal) => journal.get(runId)?.keys ?? []);
       assert.equal(history.length, 20);
       for (const step of history) {
         assert.equal(step.status, 'succeeded', step.key);
