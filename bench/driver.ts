@@ -37,6 +37,8 @@ export interface FanoutJob {
   ms: number;
   rounds: number;
   seqRounds: number;
+  /** The parallel round is one call of this composite tool (its branches are `tools`), not W calls. */
+  composite?: string;
 }
 
 export interface StartupJob {
@@ -179,9 +181,16 @@ async function runFanout(job: FanoutJob) {
   const one = (i: number) =>
     clientFor(i).callTool({ name: job.tools[i] as string, arguments: { ms: job.ms } }, { timeout: 60_000 });
   const width = job.tools.length;
+  const fanOut = async () => {
+    if (job.composite === undefined) return void (await Promise.all(job.tools.map((_, i) => one(i))));
+    const call = { name: job.composite, arguments: { ms: job.ms } };
+    const result = await clientFor(0).callTool(call, { timeout: 60_000 });
+    if (result.isError)
+      throw new Error(`composite ${job.composite} failed: ${JSON.stringify(result.content)}`);
+  };
   const parallel = async () => {
     const t0 = performance.now();
-    await Promise.all(job.tools.map((_, i) => one(i)));
+    await fanOut();
     return performance.now() - t0;
   };
   const sequential = async () => {

@@ -284,8 +284,19 @@ async function fanout() {
   const common = { ms: 50, rounds: P.fanoutRounds, seqRounds: P.fanoutSeqRounds };
   for (const width of P.fanoutWidths) {
     const prefixed = slowServers(width).map((s) => `${s.name}__sleep`);
+    // Issue 6's composite: one tools/call whose branches the hub runs in parallel.
+    const composite = {
+      composites: {
+        fan: {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: ${{ }} is the composite template syntax
+          branches: prefixed.map((tool) => ({ tool, args: { ms: '${{ args.ms }}' } })),
+          minSuccesses: width,
+        },
+      },
+    };
     const paths: {
       path: string;
+      composite?: string;
       run: () => Promise<{ endpoints: Endpoint[]; tools: string[]; procs: Proc[] }>;
     }[] = [
       {
@@ -302,6 +313,14 @@ async function fanout() {
         path: 'ToolMesh HTTP, one session',
         run: async () => {
           const hub = await startToolmeshHttp(slowServers(width));
+          return { endpoints: [{ kind: 'http', url: hub.url }], tools: prefixed, procs: [hub.proc] };
+        },
+      },
+      {
+        path: 'ToolMesh HTTP, one composite call',
+        composite: 'fan',
+        run: async () => {
+          const hub = await startToolmeshHttp(slowServers(width), { config: composite });
           return { endpoints: [{ kind: 'http', url: hub.url }], tools: prefixed, procs: [hub.proc] };
         },
       },
@@ -336,7 +355,7 @@ async function fanout() {
         },
       });
     }
-    for (const { path, run } of paths) {
+    for (const { path, composite: fan, run } of paths) {
       log(`fanout width ${width}: ${path}`);
       let procs: Proc[] = [];
       try {
@@ -347,6 +366,7 @@ async function fanout() {
           endpoints: setup.endpoints,
           tools: setup.tools,
           ...common,
+          ...(fan && { composite: fan }),
         });
         out.push({ path, result });
       } catch (error) {

@@ -36,9 +36,13 @@ let counter = 0;
 /** Dozens of Node servers starting at once on 2 cores need more than the default 30 s. */
 const TIMEOUTS = { startupMs: 120_000 };
 
-/** Writes a ToolMesh config and returns its path. */
-export function toolmeshConfig(servers: (StdioServer | HttpServer)[]): string {
+/** Writes a ToolMesh config (plus `extra` top-level sections, e.g. `composites`) and returns its path. */
+export function toolmeshConfig(
+  servers: (StdioServer | HttpServer)[],
+  extra: Record<string, unknown> = {},
+): string {
   const doc = {
+    ...extra,
     listen: { host: '127.0.0.1', port: 7420 },
     servers: Object.fromEntries(
       servers.map((server) => [

@@ -39,6 +39,8 @@ export interface ToolmeshOptions {
   cli?: string;
   /** Run on this CPU only (`taskset -c`). */
   cpu?: number;
+  /** More top-level config sections (e.g. `composites`). */
+  config?: Record<string, unknown>;
 }
 
 /** The command (and leading arguments) that run Node, pinned to a CPU when asked. */
@@ -53,7 +55,7 @@ export async function startToolmeshHttp(
   servers: (StdioServer | HttpServer)[],
   options: ToolmeshOptions = {},
 ): Promise<Launched & { readyMs: number; port: number }> {
-  const config = toolmeshConfig(servers);
+  const config = toolmeshConfig(servers, options.config);
   const port = await freePort();
   const { command, prefix } = nodeCommand(options.cpu);
   const t0 = performance.now();
