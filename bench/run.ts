@@ -14,7 +14,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LoadJob } from './driver.ts';
 import type { Endpoint } from './lib/client.ts';
@@ -167,6 +167,8 @@ function meta() {
       toolmesh: (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version,
       commit: git('rev-parse', '--short', 'HEAD'),
       dirty: git('status', '--porcelain', '--', 'src').length > 0,
+      // The compiled build (dist/) or the TypeScript sources: RSS and start-up differ by the stripper.
+      cli: relative(ROOT, TOOLMESH),
       '@modelcontextprotocol/client': version('@modelcontextprotocol/client'),
       '@modelcontextprotocol/server': version('@modelcontextprotocol/server'),
       '@modelcontextprotocol/sdk (echo-sse fixture)': version('@modelcontextprotocol/sdk'),

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// Launcher: ToolMesh is TypeScript run by Node's type stripping (Node >= 22.18). When an older `node`
-// comes first on PATH, re-run on the Node 24 that `npm install` put in node_modules (package `node`).
+// Launcher: runs the CLI compiled into dist/ by `npm install`, or the TypeScript sources by Node's type
+// stripping (Node >= 22.18) when there is no fresh build (see entry.mjs). When an older `node` comes
+// first on PATH, re-run on the Node 24 that `npm install` put in node_modules (package `node`).
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { cliEntry } from './entry.mjs';
 
-const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const main = cliEntry(fileURLToPath(new URL('..', import.meta.url)));
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major > 22 || (major === 22 && minor >= 18)) {
   await import(main);

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { cliEntry } from '../../bin/entry.mjs';
 
 /** The Node binary running the benchmark (Node 24 from node_modules when started through npm). */
 export const NODE = process.execPath;
@@ -18,7 +19,8 @@ export const ECHO = `${ROOT}test/fixtures/servers/echo.ts`;
 export const SLOW = `${ROOT}test/fixtures/servers/slow.ts`;
 export const MANY_TOOLS = `${ROOT}bench/fixtures/many-tools.ts`;
 export const ECHO_SSE = `${ROOT}bench/fixtures/echo-sse.ts`;
-export const TOOLMESH = `${ROOT}src/cli/main.ts`;
+/** The CLI as `toolmesh` runs it: the build in dist/ when fresh, else the sources (bin/entry.mjs). */
+export const TOOLMESH = cliEntry(ROOT);
 
 const CLK_TCK = 100; // `getconf CLK_TCK` on Linux x86-64
 
