@@ -65,7 +65,10 @@ describe('workflow crash and resume through toolmesh serve', { timeout: 120_000 
         const nap = run && journal.get(run.id)?.keys.find((key) => key.key === 'nap');
         return run !== undefined && nap?.status === 'started' ? run.id : undefined;
       });
-    const runId = await waitFor('the slow step to be in flight', inFlight, 30_000);
+    const runId = await waitFor('the slow step to be in flight', inFlight, 30_000).catch(async (error) => {
+      await first.close(); // no hub (and its servers) left behind by a failed test
+      throw error;
+    });
     process.kill(first.pid, 'SIGKILL');
     await assert.rejects(call, 'the call cannot be answered by a killed hub');
     await first.close().catch(() => {});
