@@ -109,9 +109,13 @@ describe('toolmesh run and runs', () => {
     );
     // A server that is down lists no tools: the refusal names it.
     const down = join(dir, 'down.yaml');
-    writeFileSync(down, `servers:\n  slow: { command: ${JSON.stringify(join(dir, 'no-such-server'))} }\n`);
+    // Its own store: the default one is shared by the whole test run, and another test's hub may own it.
+    writeFileSync(
+      down,
+      `servers:\n  slow: { command: ${JSON.stringify(join(dir, 'no-such-server'))} }\nstore: { path: ./down.db }\n`,
+    );
     const unready = await toolmesh(['run', join(WORKFLOWS, 'fanout.yaml')], down);
-    assert.equal(unready.code, 3);
+    assert.equal(unready.code, 3, unready.stderr);
     assert.match(
       unready.stderr,
       /unknown tool "slow__sleep"[\s\S]*not ready: slow \(a server that is down lists no tools/,
