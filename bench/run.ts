@@ -590,24 +590,13 @@ async function catalog() {
 
 async function micro(): Promise<unknown> {
   log('micro: stdio line framing');
-  const proc = start('micro-lines', NODE, [join(ROOT, 'bench', 'micro-lines.ts')]);
-  await proc.exited;
-  await stopProcs([proc]);
-  const match = /^RESULT (.*)$/m.exec(proc.stdout());
-  if (!match) {
-    log(`  failed: ${proc.stderr().slice(-500)}`);
-    return undefined;
-  }
-  return { lines: JSON.parse(match[1] as string) as unknown };
+  const lines = await resultOf('micro-lines', []);
+  return lines === undefined ? undefined : { lines };
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Workflow engine: planning, per-step overhead, concurrent runs (bench/workflows.ts, in its own process)
-
-async function workflows(): Promise<unknown> {
-  log('workflows: planning, per-step overhead, concurrent runs');
-  const args = quick ? ['--quick', '--runs', '200'] : [];
-  const proc = start('workflows', NODE, [join(ROOT, 'bench', 'workflows.ts'), ...args]);
+/** Runs `bench/<script>.ts` in its own process and returns the JSON of its `RESULT ` line, if it printed one. */
+async function resultOf(script: string, args: string[]): Promise<unknown> {
+  const proc = start(script, NODE, [join(ROOT, 'bench', `${script}.ts`), ...args]);
   await proc.exited;
   await stopProcs([proc]);
   const match = /^RESULT (.*)$/m.exec(proc.stdout());
@@ -616,6 +605,14 @@ async function workflows(): Promise<unknown> {
     return undefined;
   }
   return JSON.parse(match[1] as string) as unknown;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Workflow engine: planning, per-step overhead, concurrent runs (bench/workflows.ts, in its own process)
+
+async function workflows(): Promise<unknown> {
+  log('workflows: planning, per-step overhead, concurrent runs');
+  return resultOf('workflows', quick ? ['--quick', '--runs', '200'] : []);
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -14,8 +14,18 @@ import { SqliteRuntime } from './workflows/sqlite-runtime.ts';
 /** What `attachOrchestration` added, and how to let go of it after `hub.stop()`. */
 export interface Orchestration {
   readonly workflows: ServedWorkflows;
+  /** The journal the workflows run on (in the store file, or in memory; see `AttachOptions`). */
+  readonly journal: SqliteRuntime;
   /** Closes the journal. */
   close(): void;
+}
+
+export interface AttachOptions {
+  /**
+   * When another process owns the store's journal: `true` throws (commands that promise a resumable run:
+   * `toolmesh run`, `runs resume|abort`); otherwise (default) the runs are kept in memory, with a warning.
+   */
+  readonly requireJournal?: boolean;
 }
 
 /**
@@ -24,10 +34,10 @@ export interface Orchestration {
  * @throws ConfigError when a workflow file does not load or a composite is malformed (bad template,
  *   input schema, or composites calling each other in a loop).
  */
-export async function attachOrchestration(hub: Hub): Promise<Orchestration> {
+export async function attachOrchestration(hub: Hub, options: AttachOptions = {}): Promise<Orchestration> {
   const { config } = hub;
   const prepared = await prepareOrchestration(hub, config);
-  const runtime = openJournal(hub);
+  const runtime = openJournal(hub, options.requireJournal ?? false);
   const capacity = new Map(
     config.servers.flatMap((server) =>
       server.capacity === undefined ? [] : [[server.name, server.capacity]],
@@ -42,7 +52,7 @@ export async function attachOrchestration(hub: Hub): Promise<Orchestration> {
   hub.setLocalTools(served);
   hub.workflows = served;
   prepared.apply();
-  return { workflows: served, close: () => runtime.close() };
+  return { workflows: served, journal: runtime, close: () => runtime.close() };
 }
 
 /**
@@ -83,12 +93,19 @@ export function resumeUnfinishedRuns(hub: Hub, served: ServedWorkflows): void {
   });
 }
 
-/** The journal lives in the store file; when that cannot be opened, in memory, as the store does. */
-function openJournal(hub: Hub): SqliteRuntime {
+/**
+ * The journal lives in the store file; when that cannot be opened, in memory, as the store does (or, with
+ * `required`, not at all).
+ */
+function openJournal(hub: Hub, required: boolean): SqliteRuntime {
   const path = hub.config.store?.path ?? ':memory:';
   try {
     return new SqliteRuntime(path);
   } catch (error) {
+    if (required) {
+      const hint = 'a "toolmesh serve" on the same store? Stop it, or use a config with another store.path';
+      throw new Error(`${(error as Error).message} (${hint})`, { cause: error });
+    }
     hub.logger.warn(
       { err: describeError(error) },
       'workflow journal unavailable: runs are kept in memory only',

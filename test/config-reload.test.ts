@@ -44,6 +44,15 @@ describe('config hot reload (toolmesh serve --config FILE)', () => {
     ((await (await fetch(`${base}/api/v1/servers`)).json()) as { servers: ServerStatus[] }).servers;
   const pidOf = async (name: string) => (await servers()).find((s) => s.name === name)?.pid;
   const tools = async () => (await client.listTools()).tools.map((tool) => tool.name).sort();
+  /** Waits for the hub to log a failed reload after stderr offset `logged`; returns that log line. */
+  const reloadFailureAfter = async (logged: number) => {
+    const failure = () =>
+      stderr
+        .slice(logged)
+        .split('\n')
+        .find((line) => line.includes('config reload failed'));
+    return waitFor('the reload error in the log', failure, 20_000);
+  };
 
   before(async () => {
     dir = await tempDir();
@@ -125,13 +134,7 @@ describe('config hot reload (toolmesh serve --config FILE)', () => {
     const before = { pids: (await servers()).map((s) => [s.name, s.pid]), tools: await tools() };
     const logged = stderr.length;
     await writeFile(file, config([server('a', ['comand: oops']), server('b')]));
-    const failure = () =>
-      stderr
-        .slice(logged)
-        .split('\n')
-        .find((l) => l.includes('config reload failed'));
-    await waitFor('the reload error in the log', failure, 20_000);
-    const line = failure() ?? '';
+    const line = await reloadFailureAfter(logged);
     assert.ok(line.includes(file), 'names the file');
     assert.match(line, /servers\.a\.comand: unknown field\. Fix: did you mean \\"command\\"\?/);
     assert.deepEqual(
@@ -210,13 +213,7 @@ describe('config hot reload (toolmesh serve --config FILE)', () => {
       file,
       `${orchestration.replace('[hello.yaml]', '[hello.yaml, broken.yaml]')}\n${config(servers2)}`,
     );
-    const failure = () =>
-      stderr
-        .slice(logged)
-        .split('\n')
-        .find((line) => line.includes('config reload failed'));
-    await waitFor('the reload error in the log', failure, 20_000);
-    assert.match(failure() ?? '', /broken\.yaml:3:\d+ steps\.a\.retyr/);
+    assert.match(await reloadFailureAfter(logged), /broken\.yaml:3:\d+ steps\.a\.retyr/);
     const names = await tools();
     assert.ok(names.includes('hello') && names.includes('both') && !names.includes('broken'), names.join());
   });

@@ -1,7 +1,7 @@
 import type { HubConfig } from '../config/model.ts';
 import { Hub } from '../hub.ts';
 import type { Logger } from '../observability/logger.ts';
-import { attachOrchestration, type Orchestration } from '../orchestrate.ts';
+import { type AttachOptions, attachOrchestration, type Orchestration } from '../orchestrate.ts';
 
 /** A hub as every command that starts servers builds it: with the config's workflows (not started yet). */
 export interface OpenHub {
@@ -11,10 +11,17 @@ export interface OpenHub {
   stop(): Promise<void>;
 }
 
-/** @throws ConfigError when a workflow file of the config does not load. */
-export async function openHub(config: HubConfig, logger: Logger): Promise<OpenHub> {
+/**
+ * @throws ConfigError when a workflow file of the config does not load; Error when `requireJournal` and
+ *   another process owns the store's journal.
+ */
+export async function openHub(
+  config: HubConfig,
+  logger: Logger,
+  options: AttachOptions = {},
+): Promise<OpenHub> {
   const hub = new Hub(config, { logger });
-  const orchestration = await attachOrchestration(hub);
+  const orchestration = await attachOrchestration(hub, options);
   return {
     hub,
     orchestration,

@@ -6,9 +6,8 @@
 import type { HubConfig } from '../config/model.ts';
 import type { Hub } from '../hub.ts';
 import { createLogger } from '../observability/logger.ts';
-import type { DurableRuntime } from '../workflows/durable.ts';
 import type { ServedWorkflows } from '../workflows/served.ts';
-import { SqliteRuntime } from '../workflows/sqlite-runtime.ts';
+import type { SqliteRuntime } from '../workflows/sqlite-runtime.ts';
 import { openHub } from './open-hub.ts';
 
 /** A started hub with its workflows; `stop` stops the servers and closes the journal. */
@@ -26,26 +25,13 @@ export interface WorkflowHub {
  *   owns the journal (a running hub on the same store).
  */
 export async function startWorkflowHub(config: HubConfig, verbose: boolean): Promise<WorkflowHub> {
-  const { hub, orchestration, stop } = await openHub(config, createLogger(verbose ? 'debug' : 'silent'));
+  const logger = createLogger(verbose ? 'debug' : 'silent');
+  const { hub, orchestration, stop } = await openHub(config, logger, { requireJournal: true });
   try {
-    const journal = ownJournal(orchestration.workflows.runtime, config);
     await hub.start();
-    return { hub, workflows: orchestration.workflows, journal, stop };
+    return { hub, workflows: orchestration.workflows, journal: orchestration.journal, stop };
   } catch (error) {
     await stop();
     throw error;
   }
-}
-
-/**
- * The hub's journal when it is the one in the store file. A hub whose store journal is owned by another
- * process runs on a journal in memory instead (and says so in its log); a command that promises a
- * resumable run must not, so it refuses.
- */
-function ownJournal(runtime: DurableRuntime, config: HubConfig): SqliteRuntime {
-  const path = config.store?.path ?? ':memory:';
-  if (runtime instanceof SqliteRuntime && runtime.path === path) return runtime;
-  throw new Error(
-    `workflow journal ${path} is in use by another process (a "toolmesh serve" on the same store?): stop it, or use a config with another store.path`,
-  );
 }

@@ -38,15 +38,12 @@ export interface SqliteRuntimeOptions {
 /** A `DurableRuntime` on the SQLite file at `path` (created if missing; `:memory:` for a throwaway one). */
 export class SqliteRuntime implements DurableRuntime {
   readonly name = 'sqlite';
-  /** The journal file (`:memory:` for a throwaway journal). */
-  readonly path: string;
   readonly #db: DatabaseSync;
   readonly #sql: Statements;
   readonly #lock: DatabaseSync | undefined;
 
   /** @throws Error when another process (or runtime) owns the journal at `path`. */
   constructor(path: string, options: SqliteRuntimeOptions = {}) {
-    this.path = path;
     // To read a journal a hub owns, use `openRunHistory` (run-history.ts) instead.
     this.#lock = path === ':memory:' ? undefined : ownerLock(path);
     this.#db = new DatabaseSync(path);
