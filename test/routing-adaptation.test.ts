@@ -105,10 +105,12 @@ for (const strategy of ['latency', 'adaptive'] satisfies StrategyName[]) {
       );
 
       assert.ok(duringSlow < 0.2, `r1 still served ${duringSlow} of the calls while slow`);
-      // Back means a real share again (fair is 1/3, typically 27-44 % here), well above what it had while
-      // slow. The bound leaves room for a loaded machine, where latency noise slows the return.
+      // Back means a real share again (fair is 1/3, typically 23-44 % here), above what it had while slow.
+      // The bounds leave room for a loaded machine: there the fast replicas queue calls, and `latency`'s
+      // load-aware cost (EWMA × calls in flight) rightly gives the idle slow replica more while slow (up
+      // to 12.5 % seen in CI), so "twice the slow share" was a bound on noise, not on adaptation.
       assert.ok(
-        afterRecovery > 0.15 && afterRecovery > 2 * duringSlow,
+        afterRecovery > 0.15 && afterRecovery > duringSlow,
         `r1 served only ${afterRecovery} of the calls after recovering (fair: 0.33; while slow: ${duringSlow})`,
       );
 
