@@ -10,17 +10,6 @@ import { CliError, EXIT, type ExitCode } from './exit-codes.ts';
 // node_modules/.cache, not in a shared temp dir another user could write to. It must be on before those
 // modules load, hence the dynamic imports. A cache that cannot be written is simply not used.
 enableCompileCache?.(fileURLToPath(new URL('../../node_modules/.cache/toolmesh-compile', import.meta.url)));
-const [call, conflicts, pins, runCommand, runs, serve, servers, tools, validate] = await Promise.all([
-  import('./commands/call.ts'),
-  import('./commands/conflicts.ts'),
-  import('./commands/pins.ts'),
-  import('./commands/run.ts'),
-  import('./commands/runs.ts'),
-  import('./commands/serve.ts'),
-  import('./commands/servers.ts'),
-  import('./commands/tools.ts'),
-  import('./commands/validate.ts'),
-]);
 
 interface Command {
   summary: string;
@@ -28,42 +17,50 @@ interface Command {
   run(argv: string[]): Promise<ExitCode>;
 }
 
-const COMMANDS: Record<string, Command> = {
-  serve,
-  servers,
-  tools,
-  conflicts,
-  pins,
-  call,
-  run: runCommand,
-  runs,
-  validate,
+// Each command is imported only when it runs: `serve` then loads none of what `validate` or `run` need
+// (ajv, the workflow validator...), which shortens the hub's start. The imports are dynamic for the
+// compile cache above, too.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: () => import('./commands/serve.ts'),
+  servers: () => import('./commands/servers.ts'),
+  tools: () => import('./commands/tools.ts'),
+  conflicts: () => import('./commands/conflicts.ts'),
+  pins: () => import('./commands/pins.ts'),
+  call: () => import('./commands/call.ts'),
+  run: () => import('./commands/run.ts'),
+  runs: () => import('./commands/runs.ts'),
+  validate: () => import('./commands/validate.ts'),
 };
 
-const USAGE = `ToolMesh ${VERSION}: one MCP endpoint for many MCP servers.
+/** The command list of `toolmesh --help`; it loads every command, which only help needs. */
+async function usage(): Promise<string> {
+  const summaries = await Promise.all(
+    Object.entries(COMMANDS).map(async ([name, load]) => `  ${name.padEnd(10)}${(await load()).summary}`),
+  );
+  return `ToolMesh ${VERSION}: one MCP endpoint for many MCP servers.
 
 Usage: toolmesh <command> [options]
 
 Commands:
-${Object.entries(COMMANDS)
-  .map(([name, command]) => `  ${name.padEnd(10)}${command.summary}`)
-  .join('\n')}
+${summaries.join('\n')}
 
 Common options: --config FILE, --json, --verbose, --help. Run "toolmesh <command> --help" for more.`;
+}
 
 /** Runs the CLI and returns the exit code. The only module that decides how the process ends. */
 async function main(argv: string[]): Promise<ExitCode> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${await usage()}\n`);
     return EXIT.OK;
   }
   if (name === '--version' || name === '-V') {
     process.stdout.write(`${VERSION}\n`);
     return EXIT.OK;
   }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!command) throw new CliError(EXIT.USAGE, `unknown command "${name}"\n\n${USAGE}`);
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) throw new CliError(EXIT.USAGE, `unknown command "${name}"\n\n${await usage()}`);
+  const command = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${command.help}\n`);
     return EXIT.OK;
