@@ -234,6 +234,32 @@ describe('files on disk', () => {
     assert.equal(findConfigFile(dir), resolve(dir, 'toolmesh.yml'));
   });
 
+  it('protocol: auto is the default and is not stored; a revision is; 2026-07-28 on SSE is an error', () => {
+    const config = parseConfig(
+      'servers:\n  a: {command: x}\n  b: {command: x, protocol: auto}\n  c: {command: x, protocol: "2025-11-25"}\n  d: {url: "http://h/mcp", protocol: "2026-07-28"}\n',
+      'f.yaml',
+      {},
+    );
+    assert.deepEqual(
+      config.servers.map((server) => server.protocol),
+      [undefined, undefined, '2025-11-25', '2026-07-28'],
+    );
+    const bad = configErrorOf(() =>
+      parseConfig('servers:\n  a: {command: x, protocol: "2024-11-05"}\n', 'f.yaml', {}),
+    );
+    assert.equal(
+      bad.message,
+      'f.yaml:2:19 servers.a.protocol: unknown value. Fix: did you mean "2025-11-25"?',
+    );
+    const sse = configErrorOf(() =>
+      parseConfig('servers:\n  a: {url: "http://h/sse", protocol: "2026-07-28"}\n', 'f.yaml', {}),
+    );
+    assert.match(
+      sse.message,
+      /servers\.a\.protocol: is 2026-07-28, which legacy SSE servers do not speak\. Fix: remove protocol, or use a Streamable HTTP url/,
+    );
+  });
+
   it('loadConfig reads the file and resolves cwd against its folder', async () => {
     const dir = tmp();
     const file = join(dir, 'toolmesh.yaml');

@@ -9,6 +9,10 @@ import type { ResilienceConfig } from './resilience.ts';
 
 export type TransportKind = 'stdio' | 'http' | 'sse';
 
+/** What `protocol:` may say: which MCP revision to speak to a server (see `ServerConfig.protocol`). */
+export const UPSTREAM_PROTOCOLS = ['auto', '2025-11-25', '2026-07-28'] as const;
+export type UpstreamProtocol = (typeof UPSTREAM_PROTOCOLS)[number];
+
 /** How to reach one replica of a logical server (the connection fields of `ServerConfig`). */
 export type ReplicaConfig = Pick<
   ServerConfig,
@@ -39,6 +43,11 @@ export interface ServerConfig {
   prefix: boolean;
   /** How this server's tools, prompts and resources enter the merged catalog. */
   catalog: ServerCatalogConfig;
+  /**
+   * The revision to speak; absent means `auto` (probe with `server/discover`, else the 2025 handshake).
+   * `2025-11-25` skips the probe and costs the server less per call; `2026-07-28` requires it.
+   */
+  protocol?: UpstreamProtocol;
   timeouts: {
     /** Max time from spawn/connect to a completed handshake and first listing. */
     startupMs: number;

@@ -58,6 +58,13 @@ export function buildServer(name: string, entry: ServerEntry, ctx: BuildContext)
     fatal(['disabled'], 'contradicts enabled', 'keep only one of enabled and disabled');
   }
   if (!transport) return undefined;
+  if (entry.protocol === '2026-07-28' && transport === 'sse') {
+    fatal(
+      ['protocol'],
+      'is 2026-07-28, which legacy SSE servers do not speak',
+      'remove protocol, or use a Streamable HTTP url',
+    );
+  }
 
   const ignored = Object.entries(IGNORED_SERVER_KEYS).filter(([key]) => key in entry);
   if (ignored.length) warn(`ignored ${ignored.map(([key, who]) => `${key} (${who})`).join(', ')}`);
@@ -153,6 +160,7 @@ function fill(
     prefix: entry.prefix ?? true,
     catalog: serverCatalog(entry),
     ...(entry.capacity !== undefined && { capacity: entry.capacity }),
+    ...(entry.protocol !== undefined && entry.protocol !== 'auto' && { protocol: entry.protocol }),
     timeouts: { ...DEFAULT_TIMEOUTS, ...entry.timeouts },
     source: line === undefined ? { file: ctx.sourceFile } : { file: ctx.sourceFile, line },
   };

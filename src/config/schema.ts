@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { catalogSchema, serverCatalogFields, storeSchema } from './catalog-schema.ts';
 import { discoverySchema } from './discovery.ts';
+import { UPSTREAM_PROTOCOLS } from './model.ts';
 import { orchestrationFields, orchestrationServerFields } from './orchestration.ts';
 import { resilienceFields } from './resilience.ts';
 
@@ -129,6 +130,12 @@ export const serverEntrySchema = z
     disabled: z.boolean().optional().describe('true: configured but not started (inverse of enabled).'),
     prefix: z.boolean().optional().describe('true (default): tools are served as <server>__<tool>.'),
     timeouts: timeoutsSchema.optional(),
+    protocol: z
+      .enum(UPSTREAM_PROTOCOLS)
+      .optional()
+      .describe(
+        'Protocol revision spoken to this server: auto (default: ask with server/discover, fall back to 2025-11-25), 2025-11-25 (the initialize handshake only: no probe at start, less work per call), or 2026-07-28 (required: the server fails to start without it).',
+      ),
     replicas: z
       .array(replicaEntrySchema)
       .min(1)

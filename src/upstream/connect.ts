@@ -2,6 +2,7 @@ import {
   SSEClientTransport,
   StreamableHTTPClientTransport,
   type Transport,
+  type VersionNegotiationMode,
 } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/model.ts';
 import { ChildStdioTransport } from './stdio-transport.ts';
@@ -27,6 +28,16 @@ export function createTransport(server: ServerConfig): Transport {
     case 'sse':
       return new SSEClientTransport(new URL(server.url ?? ''), { fetch: withHeaders(server.headers) });
   }
+}
+
+/**
+ * The SDK's version negotiation for `server.protocol`. `auto` probes with `server/discover` and falls back
+ * to `initialize`; `legacyOnly` (the probe made the server exit once) turns it into the plain handshake,
+ * but never overrides a required 2026-07-28.
+ */
+export function negotiationMode(server: ServerConfig, legacyOnly: boolean): VersionNegotiationMode {
+  if (server.protocol === '2026-07-28') return { pin: '2026-07-28' };
+  return server.protocol === '2025-11-25' || legacyOnly ? 'legacy' : 'auto';
 }
 
 /** The SSE stream's GET does not read `requestInit`, so configured headers ride on a fetch wrapper for every request. */

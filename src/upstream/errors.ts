@@ -1,4 +1,5 @@
 import { ProtocolError, SdkError, SdkErrorCode, SdkHttpError } from '@modelcontextprotocol/client';
+import type { ServerConfig } from '../config/model.ts';
 import { HubError, isAbortError } from '../errors.ts';
 
 /**
@@ -51,9 +52,24 @@ export function isConnectionLoss(reason: unknown): boolean {
 }
 
 /** Start errors that will repeat on every attempt (retrying them would only be a retry storm). */
-export function isPermanentStartError(reason: unknown): boolean {
+export function isPermanentStartError(reason: unknown, server: ServerConfig): boolean {
   const code = (reason as { code?: unknown } | undefined)?.code;
-  return code === 'ENOENT' || code === 'EACCES' || code === 'ENOTDIR' || code === 'ERR_INVALID_URL';
+  return (
+    code === 'ENOENT' ||
+    code === 'ENOTDIR' ||
+    code === 'EACCES' ||
+    code === 'ERR_INVALID_URL' ||
+    refusedRequiredEra(reason, server)
+  );
+}
+
+/** The server did not offer the revision `protocol:` requires: starting again would not change that. */
+export function refusedRequiredEra(reason: unknown, server: ServerConfig): boolean {
+  return (
+    server.protocol === '2026-07-28' &&
+    reason instanceof SdkError &&
+    reason.code === SdkErrorCode.EraNegotiationFailed
+  );
 }
 
 /**

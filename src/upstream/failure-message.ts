@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { ServerConfig } from '../config/model.ts';
 import { describeError } from '../errors.ts';
+import { refusedRequiredEra } from './errors.ts';
 import type { ChildStdioTransport } from './stdio-transport.ts';
 
 /**
@@ -12,6 +13,9 @@ export function describeStartFailure(
   error: unknown,
   transport: ChildStdioTransport | undefined,
 ): string {
+  if (refusedRequiredEra(error, server)) {
+    return `the server does not speak protocol 2026-07-28, which servers.${server.name}.protocol requires (remove protocol to let the hub fall back to 2025-11-25)`;
+  }
   const code = (error as { code?: unknown } | undefined)?.code;
   if (server.transport === 'stdio') {
     if ((code === 'ENOENT' || code === 'ENOTDIR') && server.cwd && !existsSync(server.cwd)) {

@@ -15,7 +15,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { CallOrigin } from '../pipeline/call.ts';
 import { VERSION } from '../version.ts';
 import { CallerRelay } from './caller-relay.ts';
-import { createTransport } from './connect.ts';
+import { createTransport, negotiationMode } from './connect.ts';
 import {
   isConnectionLoss,
   isPermanentStartError,
@@ -156,7 +156,7 @@ export class Upstream extends EventEmitter<{
       { name: 'toolmesh', version: VERSION },
       {
         capabilities: CLIENT_CAPABILITIES,
-        versionNegotiation: { mode: this.#legacyOnly ? 'legacy' : 'auto' },
+        versionNegotiation: { mode: negotiationMode(this.config, this.#legacyOnly) },
         listChanged: {
           tools: { autoRefresh: false, onChanged: () => this.#onListChanged('tools') },
           prompts: { autoRefresh: false, onChanged: () => this.#onListChanged('prompts') },
@@ -181,7 +181,7 @@ export class Upstream extends EventEmitter<{
       if (probeKilledIt && exited) this.#legacyOnly = true;
       const message = describeStartFailure(this.config, error, this.#transport);
       this.#logger.warn({ err: redactUrl(describeError(error), this.config.url) }, 'start failed');
-      this.#retryOrFail(message, this.#policy.onStartFailure(isPermanentStartError(error)));
+      this.#retryOrFail(message, this.#policy.onStartFailure(isPermanentStartError(error, this.config)));
       return;
     }
     if (this.state === 'stopped') {
