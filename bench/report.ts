@@ -47,50 +47,58 @@ export function checks(results: Results): Check[] {
     []) as TargetSummary[];
   const by = (id: string) => targets.find((t) => t.id === id);
   const out: Check[] = [];
-  const stdio = by('toolmesh-stdio');
   const dstdio = by('direct-stdio');
-  if (stdio?.vsDirect && dstdio) {
-    out.push({
-      target: 'stdio→stdio: added p50 ≤ 0.15 ms over direct stdio',
-      measured: `${signed(stdio.vsDirect.addedP50, 3)} ms (${f(stdio.seqP50, 3)} vs ${f(dstdio.seqP50, 3)})`,
-      met: stdio.vsDirect.addedP50 <= 0.15,
-    });
-    out.push({
-      target: 'stdio→stdio: c64 throughput ≥ 50 % of direct stdio',
-      measured: `${f(stdio.vsDirect.c64Pct, 1)} % (${int(stdio.c64Rps)} vs ${int(dstdio.c64Rps)} calls/s)`,
-      met: stdio.vsDirect.c64Pct >= 50,
-    });
-  }
-  const http = by('toolmesh-http');
   const dhttp = by('direct-http');
   const peers = targets.filter((t) => t.group === 'peer');
   const best = peers.reduce<TargetSummary | undefined>(
     (a, b) => (a && a.c64Rps >= b.c64Rps ? a : b),
     undefined,
   );
-  if (http && dhttp) {
+  // Each face twice: the echo server at the default protocol (auto: 2026-07-28), and held to 2025-11-25,
+  // the era the direct client speaks, so that both legs of the comparison do the same work.
+  for (const [era, label] of [
+    ['', ''],
+    ['-2025', ', upstream 2025-11-25'],
+  ] as const) {
+    const stdio = by(`toolmesh-stdio${era}`);
+    if (stdio?.vsDirect && dstdio) {
+      out.push({
+        target: `stdio→stdio${label}: added p50 ≤ 0.15 ms over direct stdio`,
+        measured: `${signed(stdio.vsDirect.addedP50, 3)} ms (${f(stdio.seqP50, 3)} vs ${f(dstdio.seqP50, 3)})`,
+        met: stdio.vsDirect.addedP50 <= 0.15,
+      });
+      out.push({
+        target: `stdio→stdio${label}: c64 throughput ≥ 50 % of direct stdio`,
+        measured: `${f(stdio.vsDirect.c64Pct, 1)} % (${int(stdio.c64Rps)} vs ${int(dstdio.c64Rps)} calls/s)`,
+        met: stdio.vsDirect.c64Pct >= 50,
+      });
+    }
+    const http = by(`toolmesh-http${era}`);
+    if (!http || !dhttp) continue;
     out.push({
-      target: 'HTTP→stdio: p50 ≤ 1.0 ms',
+      target: `HTTP→stdio${label}: p50 ≤ 1.0 ms`,
       measured: `${f(http.seqP50, 3)} ms (${signed(http.vsDirect?.addedP50, 3)} over direct HTTP ${f(dhttp.seqP50, 3)})`,
       met: http.seqP50 <= 1.0,
     });
     if (best) {
       out.push({
-        target: 'HTTP→stdio: c64 throughput ≥ 2× the best peer',
+        target: `HTTP→stdio${label}: c64 throughput ≥ 2× the best peer`,
         measured: `${int(http.c64Rps)} vs ${best.id} ${int(best.c64Rps)} calls/s (${f(http.c64Rps / best.c64Rps, 2)}×)`,
         met: http.c64Rps >= 2 * best.c64Rps,
       });
     }
     out.push({
-      target: 'HTTP→stdio: c64 throughput ≥ direct HTTP (SDK server)',
+      target: `HTTP→stdio${label}: c64 throughput ≥ direct HTTP (SDK server)`,
       measured: `${int(http.c64Rps)} vs ${int(dhttp.c64Rps)} calls/s (${f(http.vsDirect?.c64Pct, 1)} %)`,
       met: http.c64Rps >= dhttp.c64Rps,
     });
-    out.push({
-      target: 'new session (connect + initialize + tools/list) ≤ 5 ms p50',
-      measured: `${f(http.connectP50)} ms (direct HTTP ${f(dhttp.connectP50)} ms)`,
-      met: http.connectP50 <= 5,
-    });
+    if (era === '') {
+      out.push({
+        target: 'new session (connect + initialize + tools/list) ≤ 5 ms p50',
+        measured: `${f(http.connectP50)} ms (direct HTTP ${f(dhttp.connectP50)} ms)`,
+        met: http.connectP50 <= 5,
+      });
+    }
   }
   const memory = results.memory as MemoryResults | undefined;
   const hubSessions = memory?.sessions.find((m) => m.who.startsWith('toolmesh'));
@@ -108,11 +116,12 @@ export function checks(results: Results): Check[] {
     [5, 55],
     [20, 62],
   ] as const) {
-    // A composite over W servers (issue 6); older result files have only the W-calls path.
-    const hub =
-      fan.find((x) => x.path === 'ToolMesh HTTP, one composite call' && x.result.width === width) ??
-      fan.find((x) => x.path.startsWith('ToolMesh HTTP') && x.result.width === width);
-    if (hub) {
+    // A composite over W servers (issue 6), through each face; older result files have only W calls.
+    const composites = fan.filter((x) => x.path.endsWith('one composite call') && x.result.width === width);
+    const rows = composites.length
+      ? composites
+      : fan.filter((x) => x.path.startsWith('ToolMesh HTTP') && x.result.width === width).slice(0, 1);
+    for (const hub of rows) {
       out.push({
         target: `fan-out ${width} × 50 ms ≤ ${limit} ms (${hub.path})`,
         measured: `${f(hub.result.parallel.p50, 1)} ms p50, efficiency ${f(hub.result.efficiency, 3)}`,

@@ -335,6 +335,15 @@ async function fanout() {
         }),
       },
       {
+        path: 'ToolMesh stdio, one composite call',
+        composite: 'fan',
+        run: async () => ({
+          endpoints: [toolmeshStdio(slowServers(width), { config: composite })],
+          tools: prefixed,
+          procs: [],
+        }),
+      },
+      {
         path: 'mcp-hub SSE, one session',
         run: async () => {
           const hub = await startMcpHub(slowServers(width));

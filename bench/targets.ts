@@ -39,6 +39,8 @@ export interface Target {
 }
 
 const echoStdio = { name: 'echo', script: ECHO, prefix: false };
+/** The same, spoken to in the 2025-11-25 era: the era the direct client speaks, so both legs compare alike. */
+const echoStdio2025 = { ...echoStdio, protocol: '2025-11-25' } as const;
 
 export const TARGETS: Target[] = [
   {
@@ -52,6 +54,24 @@ export const TARGETS: Target[] = [
     connects: 3,
     async launch() {
       return { endpoint: { kind: 'stdio', command: NODE, args: [ECHO, '--stdio'] }, procs: [] };
+    },
+  },
+  {
+    id: 'direct-stdio-modern',
+    group: 'direct',
+    front: 'stdio',
+    direct: 'direct-stdio-modern',
+    path: 'client (2026-07-28 era) → echo (stdio, spawned by the client)',
+    command: 'as direct-stdio, client `versionNegotiation: auto` (the era the hub speaks to echo by default)',
+    tool: 'echo',
+    connects: 3,
+    fullOnly: true,
+    maxReps: 1,
+    async launch() {
+      return {
+        endpoint: { kind: 'stdio', command: NODE, args: [ECHO, '--stdio'], era: 'modern' },
+        procs: [],
+      };
     },
   },
   {
@@ -198,6 +218,19 @@ export function toolmeshTargets(cli: string, suffix: string): Target[] {
       },
     },
     {
+      id: `toolmesh-stdio-2025${suffix}`,
+      group: 'toolmesh',
+      front: 'stdio',
+      direct: 'direct-stdio',
+      path: 'client → ToolMesh (stdio) → echo (stdio, `protocol: 2025-11-25`)',
+      command: 'as toolmesh-stdio, the echo server with `protocol: 2025-11-25`',
+      tool: 'echo',
+      connects: 3,
+      async launch() {
+        return { endpoint: toolmeshStdio([echoStdio2025], { cli }), procs: [] };
+      },
+    },
+    {
       id: `toolmesh-http${suffix}`,
       group: 'toolmesh',
       front: 'http',
@@ -207,6 +240,19 @@ export function toolmeshTargets(cli: string, suffix: string): Target[] {
       tool: 'echo',
       async launch() {
         const hub = await startToolmeshHttp([echoStdio], { cli });
+        return { endpoint: { kind: 'http', url: hub.url }, pid: hub.proc.pid, procs: [hub.proc] };
+      },
+    },
+    {
+      id: `toolmesh-http-2025${suffix}`,
+      group: 'toolmesh',
+      front: 'http',
+      direct: 'direct-http',
+      path: 'client → ToolMesh (Streamable HTTP) → echo (stdio, `protocol: 2025-11-25`)',
+      command: 'as toolmesh-http, the echo server with `protocol: 2025-11-25`',
+      tool: 'echo',
+      async launch() {
+        const hub = await startToolmeshHttp([echoStdio2025], { cli });
         return { endpoint: { kind: 'http', url: hub.url }, pid: hub.proc.pid, procs: [hub.proc] };
       },
     },

@@ -11,7 +11,14 @@ import {
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
 export type Endpoint =
-  | { kind: 'stdio'; command: string; args: string[]; cwd?: string }
+  | {
+      kind: 'stdio';
+      command: string;
+      args: string[];
+      cwd?: string;
+      /** `legacy` (default): the plain 2025-11-25 handshake; `modern`: `versionNegotiation: auto`. */
+      era?: 'legacy' | 'modern';
+    }
   | {
       kind: 'http';
       url: string;
@@ -28,7 +35,7 @@ export interface Connection {
 }
 
 export async function connect(endpoint: Endpoint, name = 'bench'): Promise<Connection> {
-  const modern = endpoint.kind === 'http' && endpoint.era === 'modern';
+  const modern = endpoint.kind !== 'sse' && endpoint.era === 'modern';
   const client = new Client(
     { name, version: '1.0.0' },
     { capabilities: {}, versionNegotiation: { mode: modern ? 'auto' : 'legacy' } },

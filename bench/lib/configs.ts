@@ -10,6 +10,8 @@ export interface StdioServer {
   script: string;
   args?: string[];
   prefix?: boolean;
+  /** ToolMesh's `protocol:` for it (default: auto). */
+  protocol?: '2025-11-25';
 }
 
 export interface HttpServer {
@@ -54,6 +56,7 @@ export function toolmeshConfig(
               args: [server.script, '--stdio', '--name', server.name, ...(server.args ?? [])],
               prefix: server.prefix ?? true,
               timeouts: TIMEOUTS,
+              ...(server.protocol && { protocol: server.protocol }),
             },
       ]),
     ),

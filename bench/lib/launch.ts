@@ -110,7 +110,7 @@ export function toolmeshStdio(
       'serve',
       '--stdio',
       '--config',
-      toolmeshConfig(servers),
+      toolmeshConfig(servers, options.config),
     ],
   };
 }

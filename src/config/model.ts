@@ -45,7 +45,7 @@ export interface ServerConfig {
   catalog: ServerCatalogConfig;
   /**
    * The revision to speak; absent means `auto` (probe with `server/discover`, else the 2025 handshake).
-   * `2025-11-25` skips the probe and costs the server less per call; `2026-07-28` requires it.
+   * `2025-11-25` skips the probe (the initialize handshake only); `2026-07-28` requires that revision.
    */
   protocol?: UpstreamProtocol;
   timeouts: {

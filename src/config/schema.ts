@@ -134,7 +134,7 @@ export const serverEntrySchema = z
       .enum(UPSTREAM_PROTOCOLS)
       .optional()
       .describe(
-        'Protocol revision spoken to this server: auto (default: ask with server/discover, fall back to 2025-11-25), 2025-11-25 (the initialize handshake only: no probe at start, less work per call), or 2026-07-28 (required: the server fails to start without it).',
+        'Protocol revision spoken to this server: auto (default: ask with server/discover, fall back to 2025-11-25), 2025-11-25 (the initialize handshake only, no probe), or 2026-07-28 (required: the server fails to start without it).',
       ),
     replicas: z
       .array(replicaEntrySchema)
