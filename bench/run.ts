@@ -639,7 +639,13 @@ async function profile(): Promise<ProfileSummary[]> {
     const dir = join(PROFILE_DIR, `${DATE}-${face}`);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    const options = { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir], cpu: HUB_CPU };
+    // The sources, not the bundle: a profile then names each package and module (in the bundle every
+    // function sits in a dist/cli/chunk-*.js). The stripper only adds start-up, not the load measured.
+    const options = {
+      nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir],
+      cpu: HUB_CPU,
+      cli: `${ROOT}src/cli/main.ts`,
+    };
     const echo = { name: 'echo', script: ECHO, prefix: false };
     log(`profile: ToolMesh ${face} face under c64 for ${P.profileMs} ms`);
     let hub: Awaited<ReturnType<typeof startToolmeshHttp>> | undefined;
