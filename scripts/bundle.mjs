@@ -20,6 +20,11 @@ export async function bundleCli(outdir) {
     // Every output file sits in one directory. In dist/cli/ that is the depth of src/cli/: `import.meta`
     // paths that climb to the package root (the demo's, the compile cache's) resolve as from the sources.
     outdir,
+    // V8 keeps the source text of every function: without whitespace the hub holds about 5 MB less
+    // (measured with 10 servers). Names stay as written, so stack traces still name each function; run
+    // `node src/cli/main.ts` for traces with source lines.
+    minifyWhitespace: true,
+    minifySyntax: true,
     // Bundled CommonJS dependencies call `require` (for Node's own modules); ESM has none.
     banner: {
       js: "import { createRequire as __toolmeshCreateRequire } from 'node:module'; const require = __toolmeshCreateRequire(import.meta.url);",
