@@ -9,12 +9,15 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${{ }} is the workflow template syntax
 import { type ASTNode, Environment, type ParseResult } from '@marcbachmann/cel-js';
 
-// Workflow data is JSON, so variables are dynamic; mixed lists such as `[1, "a"]` are allowed.
-const env = new Environment({
-  unlistedVariablesAreDyn: true,
-  homogeneousAggregateLiterals: false,
-  limits: { maxAstNodes: 2000, maxDepth: 64 },
-});
+// Workflow data is JSON, so variables are dynamic; mixed lists such as `[1, "a"]` are allowed. Made on
+// first use: a hub without workflows never pays for it.
+let env: Environment | undefined;
+const celEnvironment = () =>
+  (env ??= new Environment({
+    unlistedVariablesAreDyn: true,
+    homogeneousAggregateLiterals: false,
+    limits: { maxAstNodes: 2000, maxDepth: 64 },
+  }));
 
 /** A parsed expression, ready to evaluate many times. */
 export interface Expression {
@@ -29,7 +32,7 @@ export interface Expression {
 export function compileExpression(source: string): Expression {
   let parsed: ParseResult;
   try {
-    parsed = env.parse(source);
+    parsed = celEnvironment().parse(source);
   } catch (error) {
     throw new Error(firstLine(error));
   }

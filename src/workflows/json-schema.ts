@@ -5,8 +5,9 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Template } from './template.ts';
 
-// strict off: tool schemas in the wild carry keywords ajv does not know (e.g. `examples` variants).
-const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
+// strict off: tool schemas in the wild carry keywords ajv does not know (e.g. `examples` variants). Made on
+// first use (ajv compiles its meta-schemas when constructed): a hub without workflows never pays for it.
+let ajv: Ajv2020 | undefined;
 const compiled = new WeakMap<object, ValidateFunction>();
 
 /** One argument that breaks the schema: `path` is JSON-pointer-like in dotted form (`.user.email`). */
@@ -21,6 +22,7 @@ export function validatorFor(schema: object): ValidateFunction {
   if (!validate) {
     // Tool schemas often name draft-07 in `$schema`; the keywords we check mean the same in 2020-12.
     const { $schema: _ignored, ...rest } = schema as Record<string, unknown>;
+    ajv ??= new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
     validate = ajv.compile(rest);
     compiled.set(schema, validate);
   }
