@@ -4,9 +4,10 @@
  */
 import type { Endpoint } from './lib/client.ts';
 import { startHttpFixture, startMcpHub, startPeer, startToolmeshHttp, toolmeshStdio } from './lib/launch.ts';
-import { ECHO, ECHO_SSE, NODE, type Proc, TOOLMESH } from './lib/proc.ts';
+import { ECHO, ECHO_SSE, NODE, type Proc, RELAY_FLOOR, TOOLMESH } from './lib/proc.ts';
 
-export type Group = 'direct' | 'toolmesh' | 'peer';
+/** `floor`: the cheapest possible relay, a reference for what any Node proxy must pay (not a peer). */
+export type Group = 'direct' | 'floor' | 'toolmesh' | 'peer';
 
 export interface Running {
   endpoint: Endpoint;
@@ -70,6 +71,22 @@ export const TARGETS: Target[] = [
     async launch() {
       return {
         endpoint: { kind: 'stdio', command: NODE, args: [ECHO, '--stdio'], era: 'modern' },
+        procs: [],
+      };
+    },
+  },
+  {
+    id: 'relay-floor',
+    group: 'floor',
+    front: 'stdio',
+    direct: 'direct-stdio',
+    path: 'client → a bare JSON-RPC relay (parse, renumber ids, serialise) → echo (stdio)',
+    command: 'client spawns `node bench/fixtures/relay-floor.ts node echo.ts --stdio`',
+    tool: 'echo',
+    connects: 3,
+    async launch() {
+      return {
+        endpoint: { kind: 'stdio', command: NODE, args: [RELAY_FLOOR, NODE, ECHO, '--stdio'] },
         procs: [],
       };
     },

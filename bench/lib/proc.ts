@@ -19,6 +19,7 @@ export const ECHO = `${ROOT}test/fixtures/servers/echo.ts`;
 export const SLOW = `${ROOT}test/fixtures/servers/slow.ts`;
 export const MANY_TOOLS = `${ROOT}bench/fixtures/many-tools.ts`;
 export const ECHO_SSE = `${ROOT}bench/fixtures/echo-sse.ts`;
+export const RELAY_FLOOR = `${ROOT}bench/fixtures/relay-floor.ts`;
 /** The CLI as `toolmesh` runs it: the build in dist/ when fresh, else the sources (bin/entry.mjs). */
 export const TOOLMESH = cliEntry(ROOT);
 
