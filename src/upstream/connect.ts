@@ -5,6 +5,7 @@ import {
   type VersionNegotiationMode,
 } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/model.ts';
+import { stdioParams } from './spawn-child.ts';
 import { ChildStdioTransport } from './stdio-transport.ts';
 
 /**
@@ -14,13 +15,7 @@ import { ChildStdioTransport } from './stdio-transport.ts';
 export function createTransport(server: ServerConfig): Transport {
   switch (server.transport) {
     case 'stdio':
-      return new ChildStdioTransport({
-        command: server.command ?? '',
-        args: server.args,
-        env: server.env,
-        inheritEnv: server.inheritEnv,
-        cwd: server.cwd,
-      });
+      return new ChildStdioTransport(stdioParams(server));
     case 'http':
       return new StreamableHTTPClientTransport(new URL(server.url ?? ''), {
         requestInit: { headers: server.headers },

@@ -1,19 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { type JSONRPCMessage, serializeMessage, type Transport } from '@modelcontextprotocol/client';
-import { getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
+import { takeEarlySpawn } from './early-spawn.ts';
 import { JsonLineReader } from './json-lines.ts';
+import { killGroup, type StdioParams, spawnStdioChild } from './spawn-child.ts';
 import { StderrBuffer } from './stderr-buffer.ts';
-
-/** What to spawn. The command runs without a shell, so shell syntax in it is never interpreted. */
-export interface StdioParams {
-  command: string;
-  args: string[];
-  /** Variables given on top of the safe default set. */
-  env: Record<string, string>;
-  /** Names of hub environment variables passed through as they are. */
-  inheritEnv: string[];
-  cwd?: string;
-}
 
 const GRACE_MS = 1_000;
 const TERM_MS = 2_000;
@@ -60,24 +50,21 @@ export class ChildStdioTransport implements Transport {
   }
 
   #spawn(): Promise<void> {
-    const { command, args, cwd } = this.#params;
     return new Promise((resolve, reject) => {
-      const child = spawn(command, args, {
-        env: childEnvironment(this.#params),
-        cwd,
-        shell: false,
-        detached: true,
-        stdio: ['pipe', 'pipe', 'pipe'],
-        windowsHide: true,
-      });
+      // A process `serve` spawned early for exactly these parameters has long emitted 'spawn'.
+      const early = takeEarlySpawn(this.#params);
+      const child = early ?? spawnStdioChild(this.#params);
       this.#child = child;
       // 'exit', not 'close': a grandchild that inherited the pipes can keep them open after the child died.
       this.#exited = new Promise((done) => child.once('exit', () => done()));
-      let spawned = false;
-      child.once('spawn', () => {
-        spawned = true;
-        resolve();
-      });
+      let spawned = early !== undefined;
+      if (spawned) resolve();
+      else {
+        child.once('spawn', () => {
+          spawned = true;
+          resolve();
+        });
+      }
       child.once('error', (error) => {
         if (spawned) return this.onerror?.(error);
         this.#child = undefined; // never started: there is nothing to stop
@@ -164,23 +151,6 @@ export class ChildStdioTransport implements Transport {
     if (await exitedWithin(this.#exited, TERM_MS)) return;
     killGroup(child, 'SIGKILL');
     await this.#exited;
-  }
-}
-
-function childEnvironment(params: StdioParams): Record<string, string> {
-  const env = getDefaultEnvironment();
-  for (const name of params.inheritEnv) {
-    const value = process.env[name];
-    if (value !== undefined) env[name] = value;
-  }
-  return { ...env, ...params.env };
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    if (child.pid !== undefined) process.kill(-child.pid, signal);
-  } catch {
-    child.kill(signal); // the group is already gone, or not supported on this platform
   }
 }
 

@@ -1,9 +1,7 @@
 import { isAbsolute } from 'node:path';
 import { createLogger } from '../../observability/logger.ts';
-import { resumeUnfinishedRuns } from '../../orchestrate.ts';
-import { reloadOnChange } from '../../reload.ts';
+import { discardEarlySpawns, spawnEarly } from '../../upstream/early-spawn.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
-import { openHub } from '../open-hub.ts';
 import { parseCommand, resolveConfig } from '../options.ts';
 
 export const summary = 'serve the merged catalog over Streamable HTTP (default) or stdio';
@@ -23,14 +21,27 @@ export async function run(argv: string[]): Promise<ExitCode> {
     stdio: { type: 'boolean' },
   });
   const config = await resolveConfig(values.config);
+  // The stdio servers' processes start now, and boot while this process loads the hub (the MCP SDK and the
+  // rest, imported below, then the face): ready sooner (docs/benchmarks.md). Their first starts take them.
+  spawnEarly(config.servers);
   const logger = createLogger(values.verbose ? 'debug' : undefined);
   for (const warning of config.warnings) logger.warn({ file: config.file }, warning);
-  const { hub, orchestration, stop } = await openHub(config, logger);
+  const [{ openHub }, { resumeUnfinishedRuns }, { reloadOnChange }] = await Promise.all([
+    import('../open-hub.ts'),
+    import('../../orchestrate.ts'),
+    import('../../reload.ts'),
+  ]).catch((error: unknown) => {
+    discardEarlySpawns();
+    throw error;
+  });
+  const { hub, orchestration, stop } = await openHub(config, logger).catch((error: unknown) => {
+    discardEarlySpawns();
+    throw error;
+  });
   logger.info({ config: config.file, servers: config.servers.length }, 'starting');
-  // The servers start first; the face (an MCP server, and hono for HTTP) loads while their processes boot
-  // on the other core: ready about 0.1 s sooner (docs/benchmarks.md). Runs a crash or a stop interrupted
-  // continue once the servers are up (their tools in the catalog).
+  // Runs a crash or a stop interrupted continue once the servers are up (their tools in the catalog).
   const started = hub.start().then(() => resumeUnfinishedRuns(hub, orchestration.workflows));
+  discardEarlySpawns(); // every first start has taken its process by now (hub.start() spawns synchronously)
   // The built-in demo has no file to watch.
   const reloader = isAbsolute(config.file) ? reloadOnChange(hub) : undefined;
 
