@@ -1,8 +1,8 @@
 // `npm run build` (and `prepare`, so `npm install` runs it): bundles the CLI and everything it imports,
-// dependencies included, into dist/cli/ with esbuild, and stamps it. One file per command plus shared
-// chunks instead of about 600 modules: the hub starts about 0.1 s sooner and holds about 25 MB less with 10 servers
-// (measured, docs/benchmarks.md), since Node no longer resolves, reads and links each module. A failed or
-// skipped build is reported and tolerated: the launcher then runs the TypeScript sources directly.
+// dependencies included, into dist/cli/ with esbuild (scripts/bundle.mjs), and stamps it. About 40 files
+// instead of about 600 modules: the hub starts about 0.1 s sooner and holds about 30 MB less with 10
+// servers (measured, docs/benchmarks.md), since Node no longer resolves, reads and links each module. A
+// failed or skipped build is reported and tolerated: the launcher then runs the TypeScript sources.
 // Type checking is `npm run typecheck`'s job (esbuild only strips types). test/build.test.ts checks that
 // the bundle serves.
 import { rmSync, writeFileSync } from 'node:fs';
