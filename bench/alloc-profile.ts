@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { toolmeshConfig } from './lib/configs.ts';
 import { runDriver } from './lib/launch.ts';
 import { ECHO, NODE, ROOT } from './lib/proc.ts';
+import { areaOf } from './lib/profile.ts';
 import type { LoadResult } from './lib/types.ts';
 
 interface ProfileNode {
@@ -60,7 +61,7 @@ function report(profile: HeapProfile, calls: number): void {
   let total = 0;
   const walk = (node: ProfileNode, inherited: string) => {
     const { functionName, url, lineNumber } = node.callFrame;
-    const area = url ? areaOf(url) : inherited;
+    const area = url ? areaOf(functionName, url, ROOT) : inherited;
     const self = bytes.get(node.id) ?? 0;
     total += self;
     byArea.set(area, (byArea.get(area) ?? 0) + self);
@@ -75,7 +76,7 @@ function report(profile: HeapProfile, calls: number): void {
   console.log(`${Math.round(calls)} calls sampled; ${kb(total)} KB allocated per call\n`);
   console.log('| where | KB per call | share |\n|---|---|---|');
   for (const [area, n] of [...byArea]
-    .filter(([, n]) => n > 0)
+    .filter(([, n]) => n >= total / 1000)
     .sort((a, b) => b[1] - a[1])
     .slice(0, 10)) {
     console.log(`| ${area} | ${kb(n)} | ${((100 * n) / total).toFixed(1)} % |`);
@@ -84,11 +85,4 @@ function report(profile: HeapProfile, calls: number): void {
   for (const [name, n] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
     console.log(`| \`${name}\` | ${kb(n)} |`);
   }
-}
-
-function areaOf(url: string): string {
-  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (pkg?.[1]) return pkg[1];
-  if (url.includes(`${ROOT}src/`)) return 'toolmesh src/';
-  return url.startsWith('node:') ? 'node core' : url;
 }

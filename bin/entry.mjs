@@ -1,6 +1,6 @@
 // Which file runs the CLI: the bundle that `npm install` builds into dist/ (no TypeScript stripper in
-// memory and far fewer modules to load: less RSS, and a faster start), or the TypeScript in src/ when there is no
-// build or it is older than a source file (a developer's edit), so an edit is never run stale.
+// memory and far fewer modules to load: less RSS, and a faster start), or the TypeScript in src/ when
+// there is no build or it is older than a source file (a developer's edit), so an edit is never run stale.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 

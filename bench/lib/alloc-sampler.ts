@@ -26,9 +26,9 @@ if (out) {
           const { profile } = await session.post('HeapProfiler.stopSampling');
           writeFileSync(out, JSON.stringify(profile));
         },
-        Number(process.env.ALLOC_SAMPLE_MS ?? 4_000),
+        Number(settings.get('for') ?? 4_000),
       );
     },
-    Number(process.env.ALLOC_SAMPLE_AFTER_MS ?? 3_000),
+    Number(settings.get('after') ?? 3_000),
   ).unref();
 }

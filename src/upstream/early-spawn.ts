@@ -48,6 +48,7 @@ export function spawnEarly(servers: readonly ServerConfig[]): (number | undefine
  * has exited already is dropped: the caller then spawns as usual, and sees the failure itself.
  */
 export function takeEarlySpawn(params: StdioParams): ChildProcess | undefined {
+  if (waiting.size === 0) return undefined; // every spawn but serve's first ones
   const key = keyOf(params);
   const early = waiting.get(key)?.shift();
   if (waiting.get(key)?.length === 0) waiting.delete(key);
@@ -60,7 +61,7 @@ export function takeEarlySpawn(params: StdioParams): ChildProcess | undefined {
   return undefined;
 }
 
-/** Kills every process spawned early that no transport took (start-up is over, or it failed). */
+/** Kills every process spawned early that no transport took (start-up has settled, or failed). */
 export function discardEarlySpawns(): void {
   for (const list of waiting.values()) for (const { child } of list) killGroup(child, 'SIGKILL');
   waiting.clear();

@@ -1,5 +1,6 @@
 import { isAbsolute } from 'node:path';
-import { createLogger } from '../../observability/logger.ts';
+import type { HubConfig } from '../../config/model.ts';
+import { createLogger, type Logger } from '../../observability/logger.ts';
 import { discardEarlySpawns, spawnEarly } from '../../upstream/early-spawn.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 import { parseCommand, resolveConfig } from '../options.ts';
@@ -26,22 +27,20 @@ export async function run(argv: string[]): Promise<ExitCode> {
   spawnEarly(config.servers);
   const logger = createLogger(values.verbose ? 'debug' : undefined);
   for (const warning of config.warnings) logger.warn({ file: config.file }, warning);
-  const [{ openHub }, { resumeUnfinishedRuns }, { reloadOnChange }] = await Promise.all([
-    import('../open-hub.ts'),
-    import('../../orchestrate.ts'),
-    import('../../reload.ts'),
-  ]).catch((error: unknown) => {
-    discardEarlySpawns();
-    throw error;
-  });
-  const { hub, orchestration, stop } = await openHub(config, logger).catch((error: unknown) => {
+  const { hub, orchestration, stop, resumeUnfinishedRuns, reloadOnChange } = await openServingHub(
+    config,
+    logger,
+  ).catch((error: unknown) => {
     discardEarlySpawns();
     throw error;
   });
   logger.info({ config: config.file, servers: config.servers.length }, 'starting');
-  // Runs a crash or a stop interrupted continue once the servers are up (their tools in the catalog).
-  const started = hub.start().then(() => resumeUnfinishedRuns(hub, orchestration.workflows));
-  discardEarlySpawns(); // every first start has taken its process by now (hub.start() spawns synchronously)
+  // Runs a crash or a stop interrupted continue once the servers are up (their tools in the catalog). By
+  // then every first start has taken its early process; any left over is of no use.
+  const started = hub.start().then(() => {
+    discardEarlySpawns();
+    resumeUnfinishedRuns(hub, orchestration.workflows);
+  });
   // The built-in demo has no file to watch.
   const reloader = isAbsolute(config.file) ? reloadOnChange(hub) : undefined;
 
@@ -80,6 +79,16 @@ export async function run(argv: string[]): Promise<ExitCode> {
   await http.close();
   await stop();
   return EXIT.OK;
+}
+
+/** The hub with its orchestration, and what `serve` needs besides, loaded only now (after the early spawn). */
+async function openServingHub(config: HubConfig, logger: Logger) {
+  const [{ openHub }, { resumeUnfinishedRuns }, { reloadOnChange }] = await Promise.all([
+    import('../open-hub.ts'),
+    import('../../orchestrate.ts'),
+    import('../../reload.ts'),
+  ]);
+  return { ...(await openHub(config, logger)), resumeUnfinishedRuns, reloadOnChange };
 }
 
 function parsePort(value: string | undefined): number | undefined {
