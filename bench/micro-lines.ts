@@ -4,7 +4,7 @@
  *   node bench/micro-lines.ts        prints `RESULT {...}` (µs per small message, ms per 5 MB message)
  */
 import { ReadBuffer } from '@modelcontextprotocol/client';
-import { JsonLineReader } from '../src/upstream/json-lines.ts';
+import { JsonLineReader } from '../src/protocol/json-lines.ts';
 
 const text = 'The quick brown fox jumps over a lazy do';
 const small = `${JSON.stringify({ result: { content: [{ type: 'text', text }], structuredContent: { text } }, jsonrpc: '2.0', id: 12345 })}\n`;
@@ -29,11 +29,10 @@ function ours(chunks: Buffer[]): number {
   const reader = new JsonLineReader();
   let count = 0;
   for (const chunk of chunks)
-    reader.push(
-      chunk,
-      () => count++,
-      () => {},
-    );
+    reader.push(chunk, {
+      message: () => count++,
+      bad: () => {},
+    });
   return count;
 }
 

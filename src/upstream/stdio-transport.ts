@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import { type JSONRPCMessage, serializeMessage, type Transport } from '@modelcontextprotocol/client';
+import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
+import { type BadLine, JsonLineReader, JsonLineWriter, type LineHandlers } from '../protocol/json-lines.ts';
 import { takeEarlySpawn } from './early-spawn.ts';
-import { JsonLineReader } from './json-lines.ts';
 import { killGroup, type StdioParams, spawnStdioChild } from './spawn-child.ts';
 import { StderrBuffer } from './stderr-buffer.ts';
 
@@ -25,8 +25,7 @@ export class ChildStdioTransport implements Transport {
   readonly #queue: JSONRPCMessage[] = [];
   #paused = false;
   #child: ChildProcess | undefined;
-  /** Set while stdin is full: resolves once it drained (or closed). */
-  #drained: Promise<void> | undefined;
+  #writer: JsonLineWriter | undefined;
   #exited: Promise<void> = Promise.resolve();
   #started: Promise<void> | undefined;
   exitCode: number | null = null;
@@ -55,6 +54,7 @@ export class ChildStdioTransport implements Transport {
       const early = takeEarlySpawn(this.#params);
       const child = early ?? spawnStdioChild(this.#params);
       this.#child = child;
+      if (child.stdin) this.#writer = new JsonLineWriter(child.stdin);
       // 'exit', not 'close': a grandchild that inherited the pipes can keep them open after the child died.
       this.#exited = new Promise((done) => child.once('exit', () => done()));
       let spawned = early !== undefined;
@@ -82,23 +82,19 @@ export class ChildStdioTransport implements Transport {
       child.stdout?.on('error', (error) => this.onerror?.(error));
       child.stderr?.on('error', () => {});
       child.stderr?.on('data', (chunk: Buffer) => this.stderr.push(chunk));
-      child.stdout?.on('data', (chunk: Buffer) => this.#onStdout(chunk));
+      child.stdout?.on('data', (chunk: Buffer) => this.#lines.push(chunk, this.#lineHandlers));
     });
   }
 
-  #onStdout(chunk: Buffer): void {
-    try {
-      this.#lines.push(
-        chunk,
-        (message) => this.#deliver(message),
-        // Valid JSON that is not JSON-RPC: that line is skipped.
-        (error) => this.onerror?.(error),
-      );
-    } catch (error) {
-      // A single line over the buffer cap: drop it and let the pending request time out or fail on close.
-      this.onerror?.(error as Error);
-    }
-  }
+  readonly #lineHandlers: LineHandlers = {
+    message: (message) => this.#deliver(message),
+    // A line that is not JSON is a banner or a stray print: skipped, as the SDK's reader does.
+    bad: (line: BadLine) => {
+      if (line.kind === 'too-long')
+        this.onerror?.(new Error('a line over 10 MiB from the server was dropped'));
+      else if (line.kind === 'not-jsonrpc') this.onerror?.(new Error(`not a JSON-RPC message: ${line.text}`));
+    },
+  };
 
   /**
    * Hands messages to the client in order, but lets a notification's handler run before the next message:
@@ -123,22 +119,8 @@ export class ChildStdioTransport implements Transport {
   };
 
   send(message: JSONRPCMessage): Promise<void> {
-    const stdin = this.#child?.stdin;
-    if (!stdin || stdin.destroyed) return Promise.reject(new Error('Not connected'));
-    if (stdin.write(serializeMessage(message))) return Promise.resolve();
-    // Every writer waiting on a full pipe shares one wait (one listener, however many calls are in flight),
-    // and a pipe that closes meanwhile ends it too: the exit then fails the requests, not a hang.
-    this.#drained ??= new Promise<void>((resolve) => {
-      const done = () => {
-        stdin.off('drain', done);
-        stdin.off('close', done);
-        this.#drained = undefined;
-        resolve();
-      };
-      stdin.once('drain', done);
-      stdin.once('close', done);
-    });
-    return this.#drained;
+    if (!this.#child || !this.#writer) return Promise.reject(new Error('Not connected'));
+    return this.#writer.write(message);
   }
 
   /** Ends stdin, then SIGTERM and finally SIGKILL to the whole process group; resolves once it exited. */

@@ -12,15 +12,26 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs `toolmesh <args>` to its end (60 s at most) and gives its exit code and output. */
-export function toolmesh(args: string[], options: { cwd?: string; input?: string } = {}): Promise<Run> {
+/**
+ * Runs `toolmesh <args>` to its end (60 s at most) and gives its exit code and output; `timedOut` when it
+ * was killed at that budget (a hang: the CLI may still exit 0 on the SIGTERM).
+ */
+export function toolmesh(
+  args: string[],
+  options: { cwd?: string; input?: string } = {},
+): Promise<Run & { timedOut: boolean }> {
   return new Promise((done) => {
     const child = execFile(
       nodeBin,
       [CLI, ...args],
       { cwd: options.cwd ?? REPO, timeout: 60_000 },
       (error, stdout, stderr) =>
-        done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+        done({
+          code: error ? (typeof error.code === 'number' ? error.code : null) : 0,
+          stdout,
+          stderr,
+          timedOut: error?.killed === true,
+        }),
     );
     if (options.input !== undefined) child.stdin?.end(options.input);
   });

@@ -1,0 +1,124 @@
+import type { Writable } from 'node:stream';
+import type { JSONRPCMessage } from '@modelcontextprotocol/client';
+
+/** Largest line accepted, as the SDK's `ReadBuffer` (10 MiB). */
+export const MAX_LINE_BYTES = 10 * 1024 * 1024;
+
+const NEWLINE = 0x0a;
+
+/**
+ * A line that is not a message: `not-json` (a banner, a typo), `not-jsonrpc` (JSON without the JSON-RPC 2.0
+ * envelope) or `too-long` (over {@link MAX_LINE_BYTES}; dropped as it arrives, never buffered whole).
+ */
+export interface BadLine {
+  kind: 'not-json' | 'not-jsonrpc' | 'too-long';
+  /** The start of the line, for a message (empty for `too-long`). */
+  text: string;
+}
+
+export interface LineHandlers {
+  message(message: JSONRPCMessage): void;
+  bad(line: BadLine): void;
+}
+
+/**
+ * Newline-delimited JSON-RPC framing (the MCP stdio binding), on the hot path of every stdio call on both
+ * sides of the hub: the face reads its client with it, `ChildStdioTransport` its servers.
+ *
+ * It reads what the SDK's `ReadBuffer` reads, with three differences that matter: chunks are kept in a list
+ * and joined only once a line is complete (the SDK concatenates the whole buffer on every chunk, quadratic
+ * for big messages); a parsed line is checked only for the JSON-RPC envelope instead of being run through
+ * the SDK's zod message schema (the SDK's `Protocol` classifies every message again with its own guards and
+ * reports anything it cannot place, so nothing malformed gets further; the zod pass cost about 3 % of the
+ * hub's CPU per call on each side); and a bad line is handed to the caller and reading goes on, where the
+ * SDK's reader throws (its server transport then closes the connection).
+ */
+export class JsonLineReader {
+  #chunks: Buffer[] = [];
+  #pending = 0;
+  /** Inside a line that grew past the cap: drop bytes until its newline. */
+  #skipping = false;
+
+  /** Adds a chunk and reports every complete line, in order. */
+  push(chunk: Buffer, handlers: LineHandlers): void {
+    let start = 0;
+    for (;;) {
+      const end = chunk.indexOf(NEWLINE, start);
+      if (end === -1) break;
+      const tail = chunk.subarray(start, end);
+      start = end + 1;
+      if (this.#skipping) {
+        this.#skipping = false;
+        continue;
+      }
+      const line = this.#chunks.length === 0 ? tail : Buffer.concat([...this.#chunks, tail]);
+      this.clear();
+      const message = parseLine(line);
+      if ('jsonrpc' in message) handlers.message(message);
+      else handlers.bad(message);
+    }
+    if (start < chunk.length && !this.#skipping) {
+      this.#pending += chunk.length - start;
+      if (this.#pending > MAX_LINE_BYTES) {
+        this.clear();
+        this.#skipping = true;
+        handlers.bad({ kind: 'too-long', text: '' });
+        return;
+      }
+      this.#chunks.push(start === 0 ? chunk : chunk.subarray(start));
+    }
+  }
+
+  clear(): void {
+    this.#chunks = [];
+    this.#pending = 0;
+  }
+}
+
+function parseLine(line: Buffer): JSONRPCMessage | BadLine {
+  let text = line.toString('utf8');
+  if (text.endsWith('\r')) text = text.slice(0, -1);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { kind: 'not-json', text: text.slice(0, 200) };
+  }
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const envelope = value as { jsonrpc?: unknown; method?: unknown };
+    const shaped = typeof envelope.method === 'string' || 'id' in envelope || 'error' in envelope;
+    if (envelope.jsonrpc === '2.0' && shaped) return value as JSONRPCMessage;
+  }
+  return { kind: 'not-jsonrpc', text: text.slice(0, 200) };
+}
+
+/**
+ * Writes messages as lines to a pipe. A write the pipe takes resolves at once; while the pipe is full, every
+ * writer shares one wait (one listener, however many calls are in flight), and a pipe that closes
+ * meanwhile ends the wait too, so a dead peer fails its requests rather than hanging them.
+ */
+export class JsonLineWriter {
+  readonly #stream: Writable;
+  #drained: Promise<void> | undefined;
+
+  constructor(stream: Writable) {
+    this.#stream = stream;
+  }
+
+  write(message: JSONRPCMessage): Promise<void> {
+    const stream = this.#stream;
+    if (stream.destroyed || stream.writableEnded) return Promise.reject(new Error('Not connected'));
+    if (stream.write(`${JSON.stringify(message)}\n`)) return Promise.resolve();
+    this.#drained ??= new Promise<void>((resolve) => {
+      const done = () => {
+        stream.off('drain', done);
+        stream.off('close', done);
+        this.#drained = undefined;
+        resolve();
+      };
+      stream.once('drain', done);
+      stream.once('close', done);
+    });
+    return this.#drained;
+  }
+}

@@ -1,0 +1,131 @@
+import type { Readable, Writable } from 'node:stream';
+import type { JSONRPCMessage, RequestId, Transport } from '@modelcontextprotocol/server';
+import { type BadLine, JsonLineReader, JsonLineWriter } from '../protocol/json-lines.ts';
+
+/** JSON-RPC 2.0 error codes for lines that are no request at all. */
+const PARSE_ERROR = -32700;
+const INVALID_REQUEST = -32600;
+
+/**
+ * The stdio face's transport: MCP over this process's stdin/stdout, handed to the SDK's `serveStdio` (which
+ * takes any transport), in place of the SDK's `StdioServerTransport` for three reasons:
+ *
+ * - **Answers survive the end of input.** The SDK's transport closes, and so aborts every request in flight,
+ *   as soon as stdin ends. A client that writes its requests and closes stdin (a script, `printf ... |`)
+ *   deserves its answers: this one closes once every request it read has been answered (or cancelled).
+ * - **A bad line gets an answer** (the security note's bad input 36): not JSON → -32700, JSON that is no
+ *   JSON-RPC message → -32600, a line over 10 MiB → -32700 after dropping it as it arrives; `id` null,
+ *   and reading goes on. The SDK's reader reports the error to the server only, and closes the connection
+ *   on an over-long line.
+ * - **Cheaper per message**: framing is the hub's `JsonLineReader` (no zod pass per message, no
+ *   concatenation per chunk) and writes share one drain wait; measured in docs/benchmarks.md.
+ */
+export class StdioWire implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+  readonly #input: Readable;
+  readonly #output: Writable;
+  readonly #writer: JsonLineWriter;
+  readonly #lines = new JsonLineReader();
+  /** Requests read and not yet answered (nor cancelled by the client). */
+  readonly #open = new Set<RequestId>();
+  #inputEnded = false;
+  #closed = false;
+  #whenClosed: () => void = () => {};
+  /** Resolves once the wire closed: input ended and everything read was answered, or output failed. */
+  readonly closed = new Promise<void>((resolve) => {
+    this.#whenClosed = resolve;
+  });
+
+  constructor(input: Readable = process.stdin, output: Writable = process.stdout) {
+    this.#input = input;
+    this.#output = output;
+    this.#writer = new JsonLineWriter(output);
+  }
+
+  async start(): Promise<void> {
+    this.#input.on('data', this.#onData);
+    this.#input.on('error', this.#onInputError);
+    this.#input.on('end', this.#onInputEnd);
+    this.#input.on('close', this.#onInputEnd);
+    this.#output.on('error', this.#onOutputError);
+    if (this.#input.readableEnded || this.#input.destroyed) setImmediate(this.#onInputEnd);
+  }
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    if (this.#closed) throw new Error('the stdio connection is closed');
+    await this.#writer.write(message);
+    if (!('method' in message) && 'id' in message && message.id !== undefined) this.#settle(message.id);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#input.off('data', this.#onData);
+    this.#input.off('error', this.#onInputError);
+    this.#input.off('end', this.#onInputEnd);
+    this.#input.off('close', this.#onInputEnd);
+    // Stays attached: a write failing after the close (the client is gone) must not crash the hub.
+    this.#output.off('error', this.#onOutputError);
+    this.#output.on('error', () => {});
+    this.#input.pause();
+    this.#lines.clear();
+    this.onclose?.();
+    this.#whenClosed();
+  }
+
+  readonly #onData = (chunk: Buffer): void => {
+    this.#lines.push(chunk, this.#handlers);
+  };
+
+  readonly #handlers = {
+    message: (message: JSONRPCMessage): void => {
+      if ('method' in message) {
+        if ('id' in message) this.#open.add(message.id);
+        else if (message.method === 'notifications/cancelled') {
+          // The SDK answers nothing to a cancelled request: it must not hold the end of input.
+          const cancelled = (message.params as { requestId?: RequestId } | undefined)?.requestId;
+          if (cancelled !== undefined) this.#settle(cancelled);
+        }
+      }
+      this.onmessage?.(message);
+    },
+    bad: (line: BadLine): void => {
+      const code = line.kind === 'not-jsonrpc' ? INVALID_REQUEST : PARSE_ERROR;
+      const message =
+        line.kind === 'not-json'
+          ? 'Parse error: the line is not JSON'
+          : line.kind === 'not-jsonrpc'
+            ? 'Invalid Request: not a JSON-RPC 2.0 message'
+            : 'Parse error: a line over 10 MiB was dropped';
+      this.onerror?.(new Error(`${message}${line.text && `: ${line.text}`}`));
+      // `id: null` is what JSON-RPC 2.0 prescribes when the id cannot be read; the SDK's types lack it.
+      const answer = { jsonrpc: '2.0', id: null, error: { code, message } } as unknown as JSONRPCMessage;
+      this.#writer.write(answer).catch(() => {});
+    },
+  };
+
+  readonly #onInputEnd = (): void => {
+    this.#inputEnded = true;
+    this.#closeWhenAnswered();
+  };
+
+  readonly #onInputError = (error: Error): void => {
+    this.onerror?.(error);
+  };
+
+  /** The client went away (EPIPE): nothing more can be answered. */
+  readonly #onOutputError = (error: Error): void => {
+    this.onerror?.(error);
+    void this.close();
+  };
+
+  #settle(id: RequestId): void {
+    if (this.#open.delete(id)) this.#closeWhenAnswered();
+  }
+
+  #closeWhenAnswered(): void {
+    if (this.#inputEnded && this.#open.size === 0) void this.close();
+  }
+}

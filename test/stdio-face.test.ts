@@ -1,0 +1,126 @@
+/**
+ * `toolmesh serve --stdio` as a script uses it, real upstreams behind it: input piped in and closed, bad
+ * lines among the requests (the security note's bad input 36).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fixturePath, nodeBin } from './fixtures/spawn.ts';
+import { toolmesh } from './support/cli.ts';
+
+const INITIALIZE = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'script', version: '1' } },
+};
+const INITIALIZED = { jsonrpc: '2.0', method: 'notifications/initialized' };
+
+interface Answer {
+  id?: number | null;
+  result?: { content?: { text: string }[] };
+  error?: { code: number; message: string };
+}
+
+const answersOf = (stdout: string): Answer[] =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Answer);
+
+describe('toolmesh serve --stdio', () => {
+  let dir: string;
+  let config: string;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'toolmesh-stdio-face-'));
+    config = join(dir, 'toolmesh.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        store: { path: join(dir, 'toolmesh.db') },
+        servers: {
+          echo: { command: nodeBin, args: [fixturePath('echo'), '--stdio'], prefix: false },
+          slow: { command: nodeBin, args: [fixturePath('slow'), '--stdio'], prefix: false },
+        },
+      }),
+    );
+  });
+
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('answers bad lines with id null and reads on; every request is answered before it exits', async () => {
+    const input = [
+      JSON.stringify(INITIALIZE),
+      JSON.stringify(INITIALIZED),
+      '{this is not json',
+      '{"hello":"world"}',
+      '[1,2,3]',
+      // Still running when the input ends: the answer must come all the same.
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'sleep', arguments: { ms: 300 } },
+      }),
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 3,
+        method: 'tools/call',
+        params: { name: 'echo', arguments: { text: 'hi' } },
+      }),
+      '',
+    ].join('\n');
+    const run = await toolmesh(['serve', '--stdio', '--config', config], { input });
+    assert.equal(run.code, 0, run.stderr);
+    const answers = answersOf(run.stdout);
+    const bad = answers.filter((answer) => answer.id === null);
+    assert.deepEqual(
+      bad.map((answer) => answer.error?.code),
+      [-32700, -32600, -32600],
+    );
+    assert.match(bad[0]?.error?.message ?? '', /Parse error/);
+    const byId = new Map(answers.filter((answer) => typeof answer.id === 'number').map((a) => [a.id, a]));
+    assert.deepEqual([...byId.keys()].sort(), [1, 2, 3]);
+    assert.equal(byId.get(3)?.result?.content?.[0]?.text, 'hi');
+    assert.ok(byId.get(2)?.result, JSON.stringify(byId.get(2)));
+  });
+
+  it('a request the client cancelled does not hold the exit: no answer for it, the others answered', async () => {
+    const input = [
+      JSON.stringify(INITIALIZE),
+      JSON.stringify(INITIALIZED),
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'sleep', arguments: { ms: 30_000 } },
+      }),
+      JSON.stringify({
+        jsonrpc: '2.0',
+        method: 'notifications/cancelled',
+        params: { requestId: 2, reason: 'enough' },
+      }),
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 3,
+        method: 'tools/call',
+        params: { name: 'echo', arguments: { text: 'after' } },
+      }),
+      '',
+    ].join('\n');
+    const run = await toolmesh(['serve', '--stdio', '--config', config], { input });
+    // Were the exit held for the cancelled request (the SDK answers nothing to it), the hub would run until
+    // the helper's budget kills it.
+    assert.equal(run.timedOut, false, 'the cancelled request held the exit');
+    assert.equal(run.code, 0, run.stderr);
+    const answers = answersOf(run.stdout);
+    assert.deepEqual(
+      answers.map((answer) => answer.id),
+      [1, 3],
+    );
+  });
+
+});
