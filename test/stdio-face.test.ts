@@ -1,14 +1,15 @@
 /**
  * `toolmesh serve --stdio` as a script uses it, real upstreams behind it: input piped in and closed, bad
- * lines among the requests (the security note's bad input 36).
+ * lines among the requests (the security note's bad input 36), and the process's memory after start-up.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fixturePath, nodeBin } from './fixtures/spawn.ts';
-import { toolmesh } from './support/cli.ts';
+import { REPO, toolmesh } from './support/cli.ts';
 
 const INITIALIZE = {
   jsonrpc: '2.0',
@@ -123,4 +124,32 @@ describe('toolmesh serve --stdio', () => {
     );
   });
 
+  it('returns the memory start-up left behind once it has settled (one full GC, logged)', async () => {
+    const child = spawn(nodeBin, [
+      join(REPO, 'src/cli/main.ts'),
+      'serve',
+      '--stdio',
+      '--verbose',
+      '--config',
+      config,
+    ]);
+    let stderr = '';
+    const line = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no reclaim logged in 30 s:\n${stderr}`)), 30_000);
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+        const found = stderr.split('\n').find((l) => l.includes('start-up memory reclaimed'));
+        if (found) {
+          clearTimeout(timer);
+          resolve(found);
+        }
+      });
+    });
+    child.stdin.end();
+    await new Promise((resolve) => child.once('exit', resolve));
+    const logged = JSON.parse(line) as { pauseMs: number; rssMbBefore: number; rssMbAfter: number };
+    assert.equal(typeof logged.pauseMs, 'number');
+    assert.ok(logged.rssMbAfter < logged.rssMbBefore, line);
+    assert.doesNotMatch(stderr, /could not reclaim/);
+  });
 });

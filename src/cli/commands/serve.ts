@@ -4,6 +4,7 @@ import { createLogger, type Logger } from '../../observability/logger.ts';
 import { discardEarlySpawns, spawnEarly } from '../../upstream/early-spawn.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 import { parseCommand, resolveConfig } from '../options.ts';
+import { reclaimStartupMemory } from '../reclaim-memory.ts';
 
 export const summary = 'serve the merged catalog over Streamable HTTP (default) or stdio';
 export const help = `Usage: toolmesh serve [--config FILE] [--host 127.0.0.1] [--port 7420] [--stdio] [--verbose]
@@ -47,6 +48,7 @@ export async function run(argv: string[]): Promise<ExitCode> {
   if (values.stdio) {
     const { serveStdio } = await import('../../server/stdio.ts');
     const served = serveStdio(hub);
+    void started.then(() => reclaimStartupMemory(logger));
     await Promise.race([Promise.all([started, served]), stopSignal()]);
     await reloader?.close();
     await stop();
@@ -72,6 +74,7 @@ export async function run(argv: string[]): Promise<ExitCode> {
       const { name, state, tools, lastError } = server;
       logger.info({ server: name, state, tools, ...(lastError && { lastError }) }, 'server settled');
     }
+    reclaimStartupMemory(logger);
   });
   await stopSignal();
   logger.info('stopping');
