@@ -16,6 +16,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { cliEntry } from '../bin/entry.mjs';
 import type { LoadJob } from './driver.ts';
 import type { Endpoint } from './lib/client.ts';
 import { removeScratch, type StdioServer, toolmeshConfig } from './lib/configs.ts';
@@ -188,9 +189,7 @@ async function overhead() {
   if (flags.baseline) {
     // A/B: every ToolMesh target also runs from the other checkout, right after this one's, so both see
     // the same machine noise.
-    const base = new Map(
-      toolmeshTargets(join(resolve(flags.baseline), 'src/cli/main.ts'), '@base').map((t) => [t.id, t]),
-    );
+    const base = new Map(toolmeshTargets(cliEntry(resolve(flags.baseline)), '@base').map((t) => [t.id, t]));
     targets = targets.flatMap((t) => {
       const twin = base.get(`${t.id}@base`);
       return twin ? [t, twin] : [t];
