@@ -130,7 +130,7 @@ export function checks(results: Results): Check[] {
     }
   }
   const startup = results.startup as
-    | { rows: Record<string, number>[]; idle: { who: string; rssMb: number }[] }
+    | { rows: Record<string, number>[]; idle: { who: string; rssMb: number; rssMbIdle?: number }[] }
     | undefined;
   const ten = startup?.rows.find((r) => r.servers === 10) as
     | { toolmeshReadyMs: number; directSequentialMs: number; mcpHubReadyMs: number }
@@ -152,11 +152,20 @@ export function checks(results: Results): Check[] {
   }
   const idle = startup?.idle.filter((i) => i.who === 'toolmesh') ?? [];
   if (idle.length) {
-    const rss = idle.map((i) => i.rssMb).sort((a, b) => a - b)[Math.floor(idle.length / 2)] as number;
+    const middle = (values: number[]) =>
+      values.sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+    const early = middle(idle.map((i) => i.rssMb));
+    // Result files before 2026-12-02 (late) have only the 2 s reading, which was then the judged one.
+    const later = idle.every((i) => i.rssMbIdle !== undefined)
+      ? middle(idle.map((i) => i.rssMbIdle as number))
+      : undefined;
     out.push({
       target: 'hub idle RSS ≤ 80 MB with 10 upstreams',
-      measured: `${f(rss, 1)} MB (hub process only)`,
-      met: rss <= 80,
+      measured:
+        later === undefined
+          ? `${f(early, 1)} MB 2 s after ready (hub process only)`
+          : `${f(later, 1)} MB 10 s after ready, ${f(early, 1)} MB at 2 s (hub process only)`,
+      met: (later ?? early) <= 80,
     });
   }
   return out;
@@ -346,13 +355,20 @@ export function render(results: Results): string {
     if (startup?.idle.length) {
       parts.push(
         table(
-          ['process', 'upstreams', 'idle RSS, process only (MB)', 'with children (MB, procs)'],
+          [
+            'process',
+            'upstreams',
+            'RSS 2 s after ready, process only (MB)',
+            '10 s after ready (MB)',
+            'with children at 2 s (MB, procs)',
+          ],
           startup.idle.map((i) => {
             const tree = i.tree as { kb: number; procs: number };
             return [
               String(i.who),
               String(i.servers),
               f(i.rssMb as number, 1),
+              i.rssMbIdle === undefined ? '' : f(i.rssMbIdle as number, 1),
               `${f(tree.kb / 1024, 0)} (${tree.procs})`,
             ];
           }),

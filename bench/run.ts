@@ -395,6 +395,17 @@ async function fanout() {
 const echoServers = (n: number): StdioServer[] =>
   Array.from({ length: n }, (_, i) => ({ name: `echo${i + 1}`, script: ECHO }));
 
+/**
+ * RSS of a process that is ready and left alone: 2 s after ready (the tail of start-up), and 10 s after
+ * (idle: what `top` shows for a hub nobody uses; the hub returns start-up's memory once idle).
+ */
+async function idleRss(pid: number) {
+  await sleep(2_000);
+  const early = { rssMb: round(rssKb(pid) / 1024, 1), tree: treeRssKb(pid) };
+  await sleep(8_000);
+  return { ...early, rssMbIdle: round(rssKb(pid) / 1024, 1), treeIdle: treeRssKb(pid) };
+}
+
 async function startup() {
   const rows: Record<string, unknown>[] = [];
   const idle: Record<string, unknown>[] = [];
@@ -408,15 +419,7 @@ async function startup() {
       try {
         const hub = await startToolmeshHttp(echoServers(n));
         samples.toolmesh.push(hub.readyMs);
-        if (n === 10) {
-          await sleep(2_000);
-          idle.push({
-            who: 'toolmesh',
-            servers: n,
-            rssMb: round(rssKb(hub.proc.pid) / 1024, 1),
-            tree: treeRssKb(hub.proc.pid),
-          });
-        }
+        if (n === 10) idle.push({ who: 'toolmesh', servers: n, ...(await idleRss(hub.proc.pid)) });
         await stopProcs([hub.proc]);
       } catch (error) {
         log(`  toolmesh failed: ${String(error).slice(0, 300)}`);
@@ -451,15 +454,7 @@ async function startup() {
       try {
         const hub = await startMcpHub(echoServers(n));
         samples.mcpHub.push(hub.readyMs);
-        if (n === 10) {
-          await sleep(2_000);
-          idle.push({
-            who: 'mcp-hub',
-            servers: n,
-            rssMb: round(rssKb(hub.proc.pid) / 1024, 1),
-            tree: treeRssKb(hub.proc.pid),
-          });
-        }
+        if (n === 10) idle.push({ who: 'mcp-hub', servers: n, ...(await idleRss(hub.proc.pid)) });
         await stopProcs([hub.proc]);
       } catch (error) {
         log(`  mcp-hub failed: ${String(error).slice(0, 300)}`);

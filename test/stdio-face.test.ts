@@ -124,7 +124,7 @@ describe('toolmesh serve --stdio', () => {
     );
   });
 
-  it('returns the memory start-up left behind once it has settled (one full GC, logged)', async () => {
+  it('returns the memory start-up left behind once it is idle (one full GC, logged)', async () => {
     const child = spawn(nodeBin, [
       join(REPO, 'src/cli/main.ts'),
       'serve',
@@ -138,7 +138,7 @@ describe('toolmesh serve --stdio', () => {
       const timer = setTimeout(() => reject(new Error(`no reclaim logged in 30 s:\n${stderr}`)), 30_000);
       child.stderr.on('data', (chunk) => {
         stderr += chunk;
-        const found = stderr.split('\n').find((l) => l.includes('start-up memory reclaimed'));
+        const found = stderr.split('\n').find((l) => l.includes('idle memory reclaimed'));
         if (found) {
           clearTimeout(timer);
           resolve(found);

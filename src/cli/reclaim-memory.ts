@@ -1,46 +1,71 @@
+import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Logger } from '../observability/logger.ts';
 
 type Gc = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
 
-/** Long enough for the first clients' catalog requests, answered once start-up settled, to be done. */
-const AFTER_START_MS = 1_000;
+/** How often the process looks at how busy it was. */
+const CHECK_MS = 2_000;
+/** Idle: the event loop was busy less than this share of the last check's interval. */
+const IDLE_UTILIZATION = 0.02;
+/** Growth of RSS since the last reclaim that makes one worth its pause. */
+const GROWTH_BYTES = 8 * 2 ** 20;
 
 /**
- * Returns to the system the memory start-up used and left behind: compiled module code run once, parsed
- * config, every server's lists as first fetched, and a young generation grown by that burst. V8's own memory
- * reducer kept it: a hub with 10 stdio servers stayed at 101-102 MB RSS for the 12 s we watched; one
- * memory-reducing full GC (V8's "last resort" flavour, the one a low-memory notification runs) brings it to
- * 84-85 MB (docs/benchmarks.md). It runs once, a second after start-up settled (not at once: clients that
- * connected during start-up get their catalog then), and its pause (about 60 ms with 10 servers) is logged. A smaller young generation for good (`--max-semi-space-size=1`) would
- * save only 1 MB more and cost a scavenge every few dozen calls under load.
+ * Returns memory to the system when the process goes idle after work that left it behind: start-up
+ * (module code run once, the parsed config, every server's lists as first fetched), a burst of sessions or
+ * calls. V8's own memory reducer keeps it: a hub with 10 stdio servers stayed at 101-102 MB RSS for the
+ * 12 s we watched after start-up; one memory-reducing full GC (V8's "last resort" flavour, the one a
+ * low-memory notification runs) brings it to 84-85 MB (docs/benchmarks.md).
+ *
+ * Every 2 s it reads the event loop's utilisation; when the last 2 s were idle (under 2 % busy) and RSS
+ * grew by 8 MB or more since the last reclaim, it runs that GC once (about 60 ms with 10 servers, logged at
+ * debug). A process under steady load never pauses for it, and an idle one does not repeat it. A smaller
+ * young generation for good (`--max-semi-space-size=1`) saved 1 MB more at idle and would cost a scavenge
+ * every few dozen calls under load.
  *
  * Node has no API for this GC: `gc` is exposed for one new context (the `--expose-gc` flag set only for
  * that, and cleared at once), the way Jest's leak detector reaches it.
+ * @returns stops watching
  */
-export function reclaimStartupMemory(logger: Logger): void {
-  setTimeout(() => collectAllGarbage(logger), AFTER_START_MS).unref();
+export function reclaimMemoryWhenIdle(logger: Logger): () => void {
+  let last = performance.eventLoopUtilization();
+  let reclaimedAt = 0;
+  const timer = setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    const idle = performance.eventLoopUtilization(now, last).utilization < IDLE_UTILIZATION;
+    last = now;
+    if (!idle || process.memoryUsage.rss() - reclaimedAt < GROWTH_BYTES) return;
+    reclaimedAt = collectAllGarbage(logger) ?? Number.POSITIVE_INFINITY;
+    // The GC's own pause must not count as work in the next reading.
+    last = performance.eventLoopUtilization();
+  }, CHECK_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
-function collectAllGarbage(logger: Logger): void {
+/** Runs the GC; RSS after it, or undefined when this Node does not allow it (never tried again). */
+function collectAllGarbage(logger: Logger): number | undefined {
   const before = process.memoryUsage.rss();
   const started = performance.now();
   try {
     exposedGc()({ type: 'major', execution: 'sync', flavor: 'last-resort' });
   } catch (error) {
     // Memory is not worth a crash: a Node that no longer allows this keeps running as before.
-    logger.warn({ err: (error as Error).message }, 'could not reclaim start-up memory');
-    return;
+    logger.warn({ err: (error as Error).message }, 'could not reclaim idle memory');
+    return undefined;
   }
+  const after = process.memoryUsage.rss();
   logger.debug(
     {
       pauseMs: Math.round(performance.now() - started),
       rssMbBefore: Math.round(before / 2 ** 20),
-      rssMbAfter: Math.round(process.memoryUsage.rss() / 2 ** 20),
+      rssMbAfter: Math.round(after / 2 ** 20),
     },
-    'start-up memory reclaimed',
+    'idle memory reclaimed',
   );
+  return after;
 }
 
 function exposedGc(): Gc {

@@ -4,7 +4,7 @@ import { createLogger, type Logger } from '../../observability/logger.ts';
 import { discardEarlySpawns, spawnEarly } from '../../upstream/early-spawn.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 import { parseCommand, resolveConfig } from '../options.ts';
-import { reclaimStartupMemory } from '../reclaim-memory.ts';
+import { reclaimMemoryWhenIdle } from '../reclaim-memory.ts';
 
 export const summary = 'serve the merged catalog over Streamable HTTP (default) or stdio';
 export const help = `Usage: toolmesh serve [--config FILE] [--host 127.0.0.1] [--port 7420] [--stdio] [--verbose]
@@ -36,6 +36,7 @@ export async function run(argv: string[]): Promise<ExitCode> {
     throw error;
   });
   logger.info({ config: config.file, servers: config.servers.length }, 'starting');
+  reclaimMemoryWhenIdle(logger);
   // Runs a crash or a stop interrupted continue once the servers are up (their tools in the catalog). By
   // then every first start has taken its early process; any left over is of no use.
   const started = hub.start().then(() => {
@@ -48,7 +49,6 @@ export async function run(argv: string[]): Promise<ExitCode> {
   if (values.stdio) {
     const { serveStdio } = await import('../../server/stdio.ts');
     const served = serveStdio(hub);
-    void started.then(() => reclaimStartupMemory(logger));
     await Promise.race([Promise.all([started, served]), stopSignal()]);
     await reloader?.close();
     await stop();
@@ -74,7 +74,6 @@ export async function run(argv: string[]): Promise<ExitCode> {
       const { name, state, tools, lastError } = server;
       logger.info({ server: name, state, tools, ...(lastError && { lastError }) }, 'server settled');
     }
-    reclaimStartupMemory(logger);
   });
   await stopSignal();
   logger.info('stopping');
