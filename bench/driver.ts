@@ -316,7 +316,9 @@ async function runSessions(job: SessionsJob) {
     return ids;
   };
   await batch(0, 20); // warm-up: code paths and pools are hot before the first reading
-  await sleep(1_500);
+  // Long enough for a process that returns memory once idle (ToolMesh does, 2 s into idleness) to have
+  // done so for start-up and the warm-up: the first reading is then the settled process.
+  await sleep(5_000);
   const before = rssKb(job.pid);
   const beforeTree = treeRssKb(job.pid);
   const t0 = performance.now();

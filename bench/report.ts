@@ -107,8 +107,9 @@ export function checks(results: Results): Check[] {
     const heap = memory?.heap ? `; live heap ${f(memory.heap.heapKbPerSession, 1)} KB` : '';
     out.push({
       target: '≤ 50 KB hub memory per idle session',
-      measured: `RSS ${f(r.kbPerSession, 1)} KB at 2 s, ${f(r.kbPerSessionIdle, 1)} KB at 12 s (${r.sessions} sessions with GET streams)${heap}`,
-      met: r.kbPerSession <= 50,
+      measured: `RSS ${f(r.kbPerSessionIdle, 1)} KB after 10 s idle, ${f(r.kbPerSession, 1)} KB at 2 s (${r.sessions} sessions with GET streams)${heap}`,
+      // Idle sessions: the reading after the sessions sat idle (judged at 2 s until 2026-12-02, late).
+      met: r.kbPerSessionIdle <= 50,
     });
   }
   const fan = (results.fanout ?? []) as { path: string; result: FanoutResult }[];
