@@ -4,11 +4,13 @@
  * calls in flight for 9 s, and every allocation of 4 s in the middle is sampled, including the ones the GC
  * has collected since (bench/lib/alloc-sampler.ts). Prints bytes allocated per call, by package and by
  * function: the GC's share of the hub's CPU (the `profile` suite) comes from these.
+ *   npm run bench:alloc -- --functions 60 --match src/     more functions, only those whose place matches
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { toolmeshConfig } from './lib/configs.ts';
 import { runDriver } from './lib/launch.ts';
 import { ECHO, NODE, ROOT } from './lib/proc.ts';
@@ -25,6 +27,9 @@ interface HeapProfile {
   samples: { nodeId: number; size: number }[];
 }
 
+const { values: flags } = parseArgs({
+  options: { functions: { type: 'string', default: '20' }, match: { type: 'string', default: '' } },
+});
 const SAMPLE_MS = 4_000;
 const dir = mkdtempSync(join(tmpdir(), 'toolmesh-alloc-'));
 const out = join(dir, 'alloc.json');
@@ -82,7 +87,8 @@ function report(profile: HeapProfile, calls: number): void {
     console.log(`| ${area} | ${kb(n)} | ${((100 * n) / total).toFixed(1)} % |`);
   }
   console.log('\n| function | KB per call |\n|---|---|');
-  for (const [name, n] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
+  const functions = [...byFunction].filter(([name]) => name.includes(flags.match));
+  for (const [name, n] of functions.sort((a, b) => b[1] - a[1]).slice(0, Number(flags.functions))) {
     console.log(`| \`${name}\` | ${kb(n)} |`);
   }
 }
