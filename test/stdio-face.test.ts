@@ -124,6 +124,41 @@ describe('toolmesh serve --stdio', () => {
     );
   });
 
+  it('an open subscriptions/listen stream (2026-07-28) does not hold the exit either', async () => {
+    const meta = {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientInfo': { name: 'script', version: '1' },
+      'io.modelcontextprotocol/clientCapabilities': {},
+    };
+    const input = [
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 'listen:0',
+        method: 'subscriptions/listen',
+        params: { _meta: meta, notifications: { toolsListChanged: true } },
+      }),
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { _meta: meta, name: 'echo', arguments: { text: 'modern' } },
+      }),
+      '',
+    ].join('\n');
+    const run = await toolmesh(['serve', '--stdio', '--config', config], { input });
+    assert.equal(run.timedOut, false, 'the listen stream held the exit');
+    assert.equal(run.code, 0, run.stderr);
+    const answers = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id?: number; method?: string; result?: Answer['result'] });
+    assert.ok(
+      answers.some((answer) => answer.method === 'notifications/subscriptions/acknowledged'),
+      run.stdout,
+    );
+    assert.equal(answers.find((answer) => answer.id === 2)?.result?.content?.[0]?.text, 'modern');
+  });
+
   it('returns the memory start-up left behind once it is idle (one full GC, logged)', async () => {
     const child = spawn(nodeBin, [
       join(REPO, 'src/cli/main.ts'),

@@ -28,7 +28,7 @@ export class StdioWire implements Transport {
   readonly #output: Writable;
   readonly #writer: JsonLineWriter;
   readonly #lines = new JsonLineReader();
-  /** Requests read and not yet answered (nor cancelled by the client). */
+  /** Requests read and not yet answered (nor cancelled by the client); listen streams are not counted. */
   readonly #open = new Set<RequestId>();
   #inputEnded = false;
   #closed = false;
@@ -82,8 +82,10 @@ export class StdioWire implements Transport {
   readonly #handlers = {
     message: (message: JSONRPCMessage): void => {
       if ('method' in message) {
-        if ('id' in message) this.#open.add(message.id);
-        else if (message.method === 'notifications/cancelled') {
+        if ('id' in message) {
+          // A `subscriptions/listen` stream is answered only when it ends: it must not hold the end of input.
+          if (message.method !== 'subscriptions/listen') this.#open.add(message.id);
+        } else if (message.method === 'notifications/cancelled') {
           // The SDK answers nothing to a cancelled request: it must not hold the end of input.
           const cancelled = (message.params as { requestId?: RequestId } | undefined)?.requestId;
           if (cancelled !== undefined) this.#settle(cancelled);

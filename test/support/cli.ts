@@ -30,7 +30,8 @@ export function toolmesh(
           code: error ? (typeof error.code === 'number' ? error.code : null) : 0,
           stdout,
           stderr,
-          timedOut: error?.killed === true,
+          // The timeout's SIGTERM may end in exit code 0 (the CLI stops cleanly): ask the child, not the error.
+          timedOut: child.killed,
         }),
     );
     if (options.input !== undefined) child.stdin?.end(options.input);
