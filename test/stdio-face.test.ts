@@ -57,6 +57,7 @@ describe('toolmesh serve --stdio', () => {
       JSON.stringify(INITIALIZE),
       JSON.stringify(INITIALIZED),
       '{this is not json',
+      '', // a blank line is no request: nothing to answer
       '{"hello":"world"}',
       '[1,2,3]',
       // Still running when the input ends: the answer must come all the same.

@@ -33,11 +33,11 @@ describe('JsonLineReader', () => {
     assert.deepEqual(bad, []);
   });
 
-  it('reports each bad line by kind and reads on', () => {
+  it('reports each bad line by kind, passes over blank ones, and reads on', () => {
     const reader = new JsonLineReader();
     const { messages, bad } = collect(
       reader,
-      'banner: starting\n{not json\n{"level":"info"}\n[1]\n{"jsonrpc":"1.0","id":1}\n{"jsonrpc":"2.0","method":"ok"}\n',
+      'banner: starting\n\n \r\n{not json\n{"level":"info"}\n[1]\n{"jsonrpc":"1.0","id":1}\n{"jsonrpc":"2.0","method":"ok"}\n',
     );
     assert.deepEqual(messages, [{ jsonrpc: '2.0', method: 'ok' }]);
     assert.deepEqual(

@@ -54,6 +54,7 @@ export class JsonLineReader {
       const line = this.#chunks.length === 0 ? tail : Buffer.concat([...this.#chunks, tail]);
       this.clear();
       const message = parseLine(line);
+      if (message === undefined) continue;
       if ('jsonrpc' in message) handlers.message(message);
       else handlers.bad(message);
     }
@@ -75,9 +76,11 @@ export class JsonLineReader {
   }
 }
 
-function parseLine(line: Buffer): JSONRPCMessage | BadLine {
+/** The message, what is wrong with the line, or undefined for a blank line (nothing to answer or report). */
+function parseLine(line: Buffer): JSONRPCMessage | BadLine | undefined {
   let text = line.toString('utf8');
   if (text.endsWith('\r')) text = text.slice(0, -1);
+  if (text.trim() === '') return undefined;
   let value: unknown;
   try {
     value = JSON.parse(text);
