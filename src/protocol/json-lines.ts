@@ -29,8 +29,8 @@ export interface LineHandlers {
  * and joined only once a line is complete (the SDK concatenates the whole buffer on every chunk, quadratic
  * for big messages); a parsed line is checked only for the JSON-RPC envelope instead of being run through
  * the SDK's zod message schema (the SDK's `Protocol` classifies every message again with its own guards and
- * reports anything it cannot place, so nothing malformed gets further; the zod pass cost about 3 % of the
- * hub's CPU per call on each side); and a bad line is handed to the caller and reading goes on, where the
+ * reports anything it cannot place, so nothing malformed gets further; on the upstream side the zod pass
+ * was about 3 % of the hub's CPU per call); and a bad line is handed to the caller and reading goes on, where the
  * SDK's reader throws (its server transport then closes the connection).
  */
 export class JsonLineReader {
