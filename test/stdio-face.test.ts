@@ -52,7 +52,7 @@ describe('toolmesh serve --stdio', () => {
 
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('answers bad lines with id null and reads on; every request is answered before it exits', async () => {
+  it('answers bad lines and broken envelopes and reads on; every request is answered before it exits', async () => {
     const input = [
       JSON.stringify(INITIALIZE),
       JSON.stringify(INITIALIZED),
@@ -67,12 +67,16 @@ describe('toolmesh serve --stdio', () => {
         method: 'tools/call',
         params: { name: 'sleep', arguments: { ms: 300 } },
       }),
+      // Its id again while it runs: refused, and the first keeps its answer.
+      JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' }),
       JSON.stringify({
         jsonrpc: '2.0',
         id: 3,
         method: 'tools/call',
         params: { name: 'echo', arguments: { text: 'hi' } },
       }),
+      JSON.stringify({ jsonrpc: '2.0', id: 1.5, method: 'ping' }),
+      JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'tools/call', params: ['echo'] }),
       '',
     ].join('\n');
     const run = await toolmesh(['serve', '--stdio', '--config', config], { input });
@@ -81,13 +85,20 @@ describe('toolmesh serve --stdio', () => {
     const bad = answers.filter((answer) => answer.id === null);
     assert.deepEqual(
       bad.map((answer) => answer.error?.code),
-      [-32700, -32600, -32600],
+      [-32700, -32600, -32600, -32600],
     );
     assert.match(bad[0]?.error?.message ?? '', /Parse error/);
-    const byId = new Map(answers.filter((answer) => typeof answer.id === 'number').map((a) => [a.id, a]));
-    assert.deepEqual([...byId.keys()].sort(), [1, 2, 3]);
-    assert.equal(byId.get(3)?.result?.content?.[0]?.text, 'hi');
-    assert.ok(byId.get(2)?.result, JSON.stringify(byId.get(2)));
+    const of = (id: number) => answers.filter((answer) => answer.id === id);
+    assert.deepEqual(
+      of(2).map((answer) => answer.error?.code ?? 'result'),
+      [-32600, 'result'],
+    );
+    assert.equal(of(3)[0]?.result?.content?.[0]?.text, 'hi');
+    assert.deepEqual(
+      of(4).map((answer) => answer.error?.code),
+      [-32602],
+    );
+    assert.equal(answers.length, 1 + bad.length + 2 + 1 + 1, run.stdout);
   });
 
   it('a request the client cancelled does not hold the exit: no answer for it, the others answered', async () => {

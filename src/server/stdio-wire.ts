@@ -1,10 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { JSONRPCMessage, RequestId, Transport } from '@modelcontextprotocol/server';
 import { type BadLine, JsonLineReader, JsonLineWriter } from '../protocol/json-lines.ts';
-
-/** JSON-RPC 2.0 error codes for lines that are no request at all. */
-const PARSE_ERROR = -32700;
-const INVALID_REQUEST = -32600;
+import { envelopeProblem, INVALID_REQUEST, PARSE_ERROR } from './stdio-envelope.ts';
 
 /**
  * The stdio face's transport: MCP over this process's stdin/stdout, handed to the SDK's `serveStdio` (which
@@ -15,8 +12,8 @@ const INVALID_REQUEST = -32600;
  *   deserves its answers: this one closes once every request it read has been answered (or cancelled).
  * - **A bad line gets an answer** (the security note's bad input 36): not JSON → -32700, JSON that is no
  *   JSON-RPC message → -32600, a line over 10 MiB → -32700 after dropping it as it arrives; `id` null,
- *   and reading goes on. The SDK's reader reports the error to the server only, and closes the connection
- *   on an over-long line.
+ *   and reading goes on. So does a message with a broken envelope (`envelopeProblem`). The SDK's reader
+ *   reports these to the server only, and closes the connection on an over-long line.
  * - **Less work per message**: framing is the hub's `JsonLineReader` (no zod pass per message, no
  *   concatenation per chunk) and writes share one drain wait. End to end the saving is below this machine's
  *   noise (an A/B of 10 runs, docs/benchmarks.md): the reasons above are the ones that count.
@@ -82,6 +79,12 @@ export class StdioWire implements Transport {
 
   readonly #handlers = {
     message: (message: JSONRPCMessage): void => {
+      const problem = envelopeProblem(message as unknown as Record<string, unknown>, this.#open);
+      if (problem) {
+        this.onerror?.(new Error(`${problem.message}: ${JSON.stringify(message).slice(0, 200)}`));
+        if (problem.answer) this.#refuse(problem.id, problem.code, problem.message);
+        return;
+      }
       if ('method' in message) {
         if ('id' in message) {
           // A `subscriptions/listen` stream is answered only when it ends: it must not hold the end of input.
@@ -103,11 +106,16 @@ export class StdioWire implements Transport {
             ? 'Invalid Request: not a JSON-RPC 2.0 message'
             : 'Parse error: a line over 10 MiB was dropped';
       this.onerror?.(new Error(`${message}${line.text && `: ${line.text}`}`));
-      // `id: null` is what JSON-RPC 2.0 prescribes when the id cannot be read; the SDK's types lack it.
-      const answer = { jsonrpc: '2.0', id: null, error: { code, message } } as unknown as JSONRPCMessage;
-      this.#writer.write(answer).catch(() => {});
+      this.#refuse(null, code, message);
     },
   };
+
+  /** Answers a message the SDK never sees. */
+  #refuse(id: RequestId | null, code: number, message: string): void {
+    // `id: null` is what JSON-RPC 2.0 prescribes when the id cannot be read; the SDK's types lack it.
+    const answer = { jsonrpc: '2.0', id, error: { code, message } } as unknown as JSONRPCMessage;
+    this.#writer.write(answer).catch(() => {});
+  }
 
   readonly #onInputEnd = (): void => {
     this.#inputEnded = true;
