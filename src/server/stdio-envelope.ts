@@ -17,11 +17,12 @@ export interface Refusal {
 
 /**
  * Checks the JSON-RPC envelope of one message a stdio client sent, the rows of the security note's bad
- * inputs that apply to stdio (5, 6, 8, 9, 10, 11, 31): `method` a non-empty string, `id` a string or a safe
+ * inputs that apply to stdio (5, 6, 8, 9, 10, 11): `method` a non-empty string, `id` a string or a safe
  * integer (not null, not a fraction, not beyond ±2^53-1, which `JSON.parse` cannot carry exactly), `params`
  * an object, no id reused while its request is in flight (the SDK would overwrite the first one's state),
- * and a response with an id and exactly one of `result` and `error`. The SDK's `Protocol` only reports such
- * messages to the server; the client would wait for an answer forever.
+ * and a response with an id and exactly one of `result` and `error` (a well-formed response with an id the
+ * hub never sent is the SDK's to ignore, row 31). The SDK's `Protocol` only reports such messages to the
+ * server; the client would wait for an answer forever.
  * @param message a parsed line that has the JSON-RPC 2.0 envelope (`JsonLineReader` checked that much)
  * @param inFlight ids of the client's requests not yet answered
  */
