@@ -131,6 +131,36 @@ describe('the HTTP face', () => {
     assert.equal(put.status, 405);
   });
 
+  it('refuses a request whose id is in flight in the session; the first still gets its answer, and the id is free after', async () => {
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const init = await fetch(url, { method: 'POST', body: JSON.stringify(INITIALIZE), headers });
+    const session = {
+      ...headers,
+      'mcp-session-id': init.headers.get('mcp-session-id') ?? '',
+      'mcp-protocol-version': '2025-11-25',
+    };
+    await init.text();
+    const post = (body: object) =>
+      fetch(url, { method: 'POST', body: JSON.stringify(body), headers: session });
+    await (await post({ jsonrpc: '2.0', method: 'notifications/initialized' })).text();
+    const sleep5 = {
+      jsonrpc: '2.0',
+      id: 5,
+      method: 'tools/call',
+      params: { name: 'slow__sleep', arguments: { ms: 400 } },
+    };
+    const first = post(sleep5).then((response) => response.text());
+    await sleep(100);
+    const second = await post({ jsonrpc: '2.0', id: 5, method: 'ping' });
+    assert.equal(second.status, 400);
+    assert.deepEqual(((await second.json()) as { id: number; error: { code: number } }).error.code, -32600);
+    // Before the fix, the SDK mapped id 5 to the second POST and the first never got its answer.
+    assert.match(await first, /slept 400/);
+    const again = await post({ jsonrpc: '2.0', id: 5, method: 'ping' });
+    assert.equal(again.status, 200, await again.clone().text());
+    assert.match(await again.text(), /"id":5/);
+  });
+
   for (const mode of ['legacy', 'auto'] as const) {
     it(`tells a ${mode === 'auto' ? '2026-07-28' : '2025-11-25'} client when an upstream's tools change`, async () => {
       let changes = 0;

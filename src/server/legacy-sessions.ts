@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { isInitializeRequest, WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
+import {
+  isInitializeRequest,
+  type JSONRPCMessage,
+  type RequestId,
+  WebStandardStreamableHTTPServerTransport,
+} from '@modelcontextprotocol/server';
 import { memoryEventStore } from './event-store.ts';
 import { preferJson } from './json-response.ts';
 import type { McpFace } from './mcp-server.ts';
@@ -13,6 +18,8 @@ const RETRY_MS = 1_000;
 interface Session {
   transport: WebStandardStreamableHTTPServerTransport;
   lastSeen: number;
+  /** Ids of the client's requests not answered yet (nor cancelled, nor dropped by the client). */
+  inFlight: Set<RequestId>;
 }
 
 /**
@@ -42,8 +49,17 @@ export class LegacySessions {
       // 404 tells the client to initialise again (the spec's answer for an unknown or expired session).
       if (!session) return rpcError(404, -32001, 'Session not found');
       session.lastSeen = Date.now();
-      const response = await session.transport.handleRequest(request, { parsedBody });
-      return request.method === 'POST' ? preferJson(response) : response;
+      if (request.method !== 'POST') return session.transport.handleRequest(request, { parsedBody });
+      const reused = trackRequest(session.inFlight, parsedBody, request.signal);
+      if (reused !== undefined) {
+        return rpcError(
+          400,
+          -32600,
+          `Invalid Request: id ${JSON.stringify(reused)} belongs to a request in flight`,
+          reused,
+        );
+      }
+      return preferJson(await session.transport.handleRequest(request, { parsedBody }));
     }
     if (request.method === 'GET' || request.method === 'DELETE') {
       return rpcError(400, -32600, 'Bad Request: Mcp-Session-Id header required');
@@ -60,14 +76,17 @@ export class LegacySessions {
     if (!isInitializeRequest(body)) {
       return rpcError(400, -32600, 'Bad Request: send initialize first, or the Mcp-Session-Id header');
     }
+    const inFlight = new Set<RequestId>();
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       // Resumability: streams start with a priming event and a `retry` hint, and a client that lost one
       // reconnects with Last-Event-ID to get what it missed.
       eventStore: memoryEventStore(),
       retryInterval: RETRY_MS,
-      onsessioninitialized: (id) => void this.#sessions.set(id, { transport, lastSeen: Date.now() }),
+      onsessioninitialized: (id) =>
+        void this.#sessions.set(id, { transport, lastSeen: Date.now(), inFlight }),
     });
+    answeredIn(inFlight, transport);
     // Set before connect(): the SDK chains an onclose that exists already.
     transport.onclose = () => {
       if (transport.sessionId) this.#sessions.delete(transport.sessionId);
@@ -91,6 +110,36 @@ export class LegacySessions {
   }
 }
 
-function rpcError(status: number, code: number, message: string): Response {
-  return Response.json({ jsonrpc: '2.0', id: null, error: { code, message } }, { status });
+function rpcError(status: number, code: number, message: string, id: RequestId | null = null): Response {
+  return Response.json({ jsonrpc: '2.0', id, error: { code, message } }, { status });
+}
+
+/**
+ * Counts a POSTed request as in flight until it is answered, cancelled, or its client drops the POST.
+ * Returns the id instead when a request with that id is still in flight (the security note's bad input 10):
+ * the SDK would map the id to the second POST's stream, and the first would never get its answer.
+ */
+function trackRequest(inFlight: Set<RequestId>, body: unknown, signal: AbortSignal): RequestId | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const message = body as { id?: unknown; method?: unknown; params?: { requestId?: unknown } };
+  if (message.method === 'notifications/cancelled') {
+    inFlight.delete(message.params?.requestId as RequestId);
+    return undefined;
+  }
+  const id = message.id;
+  if (typeof message.method !== 'string' || (typeof id !== 'string' && typeof id !== 'number'))
+    return undefined;
+  if (inFlight.has(id)) return id;
+  inFlight.add(id);
+  signal.addEventListener('abort', () => inFlight.delete(id), { once: true });
+  return undefined;
+}
+
+/** Takes a request out of `inFlight` as its response goes out. */
+function answeredIn(inFlight: Set<RequestId>, transport: WebStandardStreamableHTTPServerTransport): void {
+  const send = transport.send.bind(transport);
+  transport.send = (message: JSONRPCMessage, options) => {
+    if (!('method' in message) && 'id' in message && message.id !== undefined) inFlight.delete(message.id);
+    return send(message, options);
+  };
 }
