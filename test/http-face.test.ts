@@ -131,7 +131,7 @@ describe('the HTTP face', () => {
     assert.equal(put.status, 405);
   });
 
-  it('refuses a request whose id is in flight in the session; the first still gets its answer, and the id is free after', async () => {
+  it('refuses a request whose id is in flight in the session (the first still gets its answer, the id is free after) and a batch', async () => {
     const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
     const init = await fetch(url, { method: 'POST', body: JSON.stringify(INITIALIZE), headers });
     const session = {
@@ -156,6 +156,14 @@ describe('the HTTP face', () => {
     assert.deepEqual(((await second.json()) as { id: number; error: { code: number } }).error.code, -32600);
     // Before the fix, the SDK mapped id 5 to the second POST and the first never got its answer.
     assert.match(await first, /slept 400/);
+    // A batch, even of one request, is not 2025-11-25 (only 2025-03-26 had them).
+    const batch = await fetch(url, {
+      method: 'POST',
+      body: JSON.stringify([{ jsonrpc: '2.0', id: 6, method: 'ping' }]),
+      headers: session,
+    });
+    assert.equal(batch.status, 400);
+    assert.equal(((await batch.json()) as { error: { code: number } }).error.code, -32600);
     const again = await post({ jsonrpc: '2.0', id: 5, method: 'ping' });
     assert.equal(again.status, 200, await again.clone().text());
     assert.match(await again.text(), /"id":5/);

@@ -50,6 +50,14 @@ export class LegacySessions {
       if (!session) return rpcError(404, -32001, 'Session not found');
       session.lastSeen = Date.now();
       if (request.method !== 'POST') return session.transport.handleRequest(request, { parsedBody });
+      // Only 2025-03-26 allowed batches; a later client names its revision in this header on every request.
+      if (Array.isArray(parsedBody) && (request.headers.get('mcp-protocol-version') ?? '') >= '2025-06-18') {
+        return rpcError(
+          400,
+          -32600,
+          'Invalid Request: JSON-RPC batches are not allowed from revision 2025-06-18 on',
+        );
+      }
       const reused = trackRequest(session.inFlight, parsedBody, request.signal);
       if (reused !== undefined) {
         return rpcError(
