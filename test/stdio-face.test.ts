@@ -171,6 +171,43 @@ describe('toolmesh serve --stdio', () => {
     assert.equal(answers.find((answer) => answer.id === 2)?.result?.content?.[0]?.text, 'modern');
   });
 
+  it("arguments nested too deeply are the caller's error, and do not open the server's circuit", async () => {
+    const depth = 100_000;
+    const deep = `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    // More than the breaker's and outlier detector's thresholds, had these counted as the server's failures.
+    const deepCalls = Array.from(
+      { length: 10 },
+      (_, i) =>
+        `{"jsonrpc":"2.0","id":${100 + i},"method":"tools/call","params":{"name":"echo","arguments":{"text":${deep}}}}`,
+    );
+    const input = [
+      JSON.stringify(INITIALIZE),
+      JSON.stringify(INITIALIZED),
+      ...deepCalls,
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 3,
+        method: 'tools/call',
+        params: { name: 'echo', arguments: { text: 'ok' } },
+      }),
+      '',
+    ].join('\n');
+    const run = await toolmesh(['serve', '--stdio', '--config', config], { input });
+    assert.equal(run.code, 0, run.stderr);
+    const answers = answersOf(run.stdout);
+    const deepAnswers = answers.filter((answer) => typeof answer.id === 'number' && answer.id >= 100);
+    assert.equal(deepAnswers.length, 10);
+    for (const answer of deepAnswers) {
+      assert.equal(answer.error?.code, -32600, JSON.stringify(answer).slice(0, 300));
+      assert.match(answer.error?.message ?? '', /could not be encoded for server "echo"/);
+    }
+    assert.equal(
+      answers.find((answer) => answer.id === 3)?.result?.content?.[0]?.text,
+      'ok',
+      run.stdout.slice(-500),
+    );
+  });
+
   it('returns the memory start-up left behind once it is idle (one full GC, logged)', async () => {
     const child = spawn(nodeBin, [
       join(REPO, 'src/cli/main.ts'),

@@ -33,6 +33,19 @@ export function upstreamError(reason: unknown, server: string): HubError {
       });
     }
   }
+  // Thrown in this process while encoding the request (arguments nested deeper than the stack allows, a
+  // string past V8's limit): the caller's input, not the server's health. Counted as a failure of the
+  // server, ten such calls opened its circuit for every client.
+  if (reason instanceof RangeError) {
+    return new HubError(
+      'INVALID_REQUEST',
+      `the request could not be encoded for server "${server}": ${reason.message}`,
+      {
+        server,
+        cause: reason,
+      },
+    );
+  }
   const detail = reason instanceof Error ? reason.message.split('\n')[0] : String(reason);
   return new HubError('UPSTREAM_UNAVAILABLE', `server "${server}" failed: ${detail}`, {
     server,
