@@ -208,6 +208,50 @@ describe('toolmesh serve --stdio', () => {
     );
   });
 
+  it('a result nested too deeply to encode gets an error; its server cannot crash the hub with one', async () => {
+    const deepConfig = join(dir, 'deep.json');
+    writeFileSync(
+      deepConfig,
+      JSON.stringify({
+        store: { path: join(dir, 'deep.db') },
+        servers: {
+          // Answers every call with a result 200,000 arrays deep, after one such response to an unused id.
+          deep: {
+            command: nodeBin,
+            args: [fixturePath('garbage'), '--stdio', '--deep-results'],
+            prefix: false,
+          },
+          echo: { command: nodeBin, args: [fixturePath('echo'), '--stdio'] },
+        },
+      }),
+    );
+    const input = [
+      JSON.stringify(INITIALIZE),
+      JSON.stringify(INITIALIZED),
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'echo', arguments: { text: 'x' } },
+      }),
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 3,
+        method: 'tools/call',
+        params: { name: 'echo__echo', arguments: { text: 'alive' } },
+      }),
+      '',
+    ].join('\n');
+    const run = await toolmesh(['serve', '--stdio', '--config', deepConfig], { input });
+    // Before: the SDK's report of the response to the unused id stringified it, and the hub died (exit 1).
+    assert.equal(run.code, 0, run.stderr.slice(-2000));
+    const answers = answersOf(run.stdout);
+    const deep = answers.find((answer) => answer.id === 2);
+    assert.equal(deep?.error?.code, -32603, run.stdout.slice(0, 1000));
+    assert.match(deep?.error?.message ?? '', /could not be encoded/);
+    assert.equal(answers.find((answer) => answer.id === 3)?.result?.content?.[0]?.text, 'alive');
+  });
+
   it('returns the memory start-up left behind once it is idle (one full GC, logged)', async () => {
     const child = spawn(nodeBin, [
       join(REPO, 'src/cli/main.ts'),

@@ -2,6 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { JSONRPCMessage, RequestId, Transport } from '@modelcontextprotocol/server';
 import { type BadLine, JsonLineReader, JsonLineWriter } from '../protocol/json-lines.ts';
 import { envelopeProblem, INVALID_REQUEST, PARSE_ERROR } from './stdio-envelope.ts';
+import { unencodableResponse } from './wire-errors.ts';
 
 /**
  * The stdio face's transport: MCP over this process's stdin/stdout, handed to the SDK's `serveStdio` (which
@@ -53,8 +54,14 @@ export class StdioWire implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.#closed) throw new Error('the stdio connection is closed');
-    await this.#writer.write(message);
-    if (!('method' in message) && 'id' in message && message.id !== undefined) this.#settle(message.id);
+    const answered = 'method' in message || !('id' in message) ? undefined : message.id;
+    try {
+      await this.#writer.write(message);
+    } catch (error) {
+      if (!(error instanceof RangeError) || answered === undefined) throw error;
+      await this.#writer.write(unencodableResponse(answered, error));
+    }
+    if (answered !== undefined) this.#settle(answered);
   }
 
   async close(): Promise<void> {

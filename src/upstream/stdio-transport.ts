@@ -109,7 +109,13 @@ export class ChildStdioTransport implements Transport {
   readonly #flush = (): void => {
     this.#paused = false;
     for (let message = this.#queue.shift(); message; message = this.#queue.shift()) {
-      this.onmessage?.(message);
+      try {
+        this.onmessage?.(message);
+      } catch (error) {
+        // What the SDK throws while handling a server's message must not end the hub: a response to an id
+        // nobody used, nested too deep, made its error report (which stringifies it) throw a RangeError.
+        this.onerror?.(error instanceof Error ? error : new Error(String(error)));
+      }
       if ('method' in message && !('id' in message)) {
         this.#paused = true;
         setImmediate(this.#flush);
