@@ -25,6 +25,10 @@ interface Answer {
   error?: { code: number; message: string };
 }
 
+/** One `tools/call` line. */
+const toolCall = (id: number, name: string, args: Record<string, unknown>) =>
+  JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } });
+
 const answersOf = (stdout: string): Answer[] =>
   stdout
     .trim()
@@ -61,20 +65,10 @@ describe('toolmesh serve --stdio', () => {
       '{"hello":"world"}',
       '[1,2,3]',
       // Still running when the input ends: the answer must come all the same.
-      JSON.stringify({
-        jsonrpc: '2.0',
-        id: 2,
-        method: 'tools/call',
-        params: { name: 'sleep', arguments: { ms: 300 } },
-      }),
+      toolCall(2, 'sleep', { ms: 300 }),
       // Its id again while it runs: refused, and the first keeps its answer.
       JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' }),
-      JSON.stringify({
-        jsonrpc: '2.0',
-        id: 3,
-        method: 'tools/call',
-        params: { name: 'echo', arguments: { text: 'hi' } },
-      }),
+      toolCall(3, 'echo', { text: 'hi' }),
       JSON.stringify({ jsonrpc: '2.0', id: 1.5, method: 'ping' }),
       JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'tools/call', params: ['echo'] }),
       '',
@@ -105,23 +99,13 @@ describe('toolmesh serve --stdio', () => {
     const input = [
       JSON.stringify(INITIALIZE),
       JSON.stringify(INITIALIZED),
-      JSON.stringify({
-        jsonrpc: '2.0',
-        id: 2,
-        method: 'tools/call',
-        params: { name: 'sleep', arguments: { ms: 30_000 } },
-      }),
+      toolCall(2, 'sleep', { ms: 30_000 }),
       JSON.stringify({
         jsonrpc: '2.0',
         method: 'notifications/cancelled',
         params: { requestId: 2, reason: 'enough' },
       }),
-      JSON.stringify({
-        jsonrpc: '2.0',
-        id: 3,
-        method: 'tools/call',
-        params: { name: 'echo', arguments: { text: 'after' } },
-      }),
+      toolCall(3, 'echo', { text: 'after' }),
       '',
     ].join('\n');
     const run = await toolmesh(['serve', '--stdio', '--config', config], { input });
@@ -184,12 +168,7 @@ describe('toolmesh serve --stdio', () => {
       JSON.stringify(INITIALIZE),
       JSON.stringify(INITIALIZED),
       ...deepCalls,
-      JSON.stringify({
-        jsonrpc: '2.0',
-        id: 3,
-        method: 'tools/call',
-        params: { name: 'echo', arguments: { text: 'ok' } },
-      }),
+      toolCall(3, 'echo', { text: 'ok' }),
       '',
     ].join('\n');
     const run = await toolmesh(['serve', '--stdio', '--config', config], { input });
@@ -228,18 +207,8 @@ describe('toolmesh serve --stdio', () => {
     const input = [
       JSON.stringify(INITIALIZE),
       JSON.stringify(INITIALIZED),
-      JSON.stringify({
-        jsonrpc: '2.0',
-        id: 2,
-        method: 'tools/call',
-        params: { name: 'echo', arguments: { text: 'x' } },
-      }),
-      JSON.stringify({
-        jsonrpc: '2.0',
-        id: 3,
-        method: 'tools/call',
-        params: { name: 'echo__echo', arguments: { text: 'alive' } },
-      }),
+      toolCall(2, 'echo', { text: 'x' }),
+      toolCall(3, 'echo__echo', { text: 'alive' }),
       '',
     ].join('\n');
     const run = await toolmesh(['serve', '--stdio', '--config', deepConfig], { input });
