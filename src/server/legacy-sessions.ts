@@ -8,6 +8,7 @@ import {
 import { memoryEventStore } from './event-store.ts';
 import { preferJson } from './json-response.ts';
 import type { McpFace } from './mcp-server.ts';
+import { OpenRequests } from './open-requests.ts';
 
 /** A session with no request for this long is closed; its client gets 404 and initialises again. */
 export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
@@ -18,8 +19,8 @@ const RETRY_MS = 1_000;
 interface Session {
   transport: WebStandardStreamableHTTPServerTransport;
   lastSeen: number;
-  /** Ids of the client's requests not answered yet (nor cancelled, nor dropped by the client). */
-  inFlight: Set<RequestId>;
+  /** The client's requests not answered yet (nor cancelled, nor dropped by the client). */
+  inFlight: OpenRequests;
 }
 
 /**
@@ -84,7 +85,7 @@ export class LegacySessions {
     if (!isInitializeRequest(body)) {
       return rpcError(400, -32600, 'Bad Request: send initialize first, or the Mcp-Session-Id header');
     }
-    const inFlight = new Set<RequestId>();
+    const inFlight = new OpenRequests();
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       // Resumability: streams start with a priming event and a `retry` hint, and a client that lost one
@@ -127,27 +128,26 @@ function rpcError(status: number, code: number, message: string, id: RequestId |
  * Returns the id instead when a request with that id is still in flight (the security note's bad input 10):
  * the SDK would map the id to the second POST's stream, and the first would never get its answer.
  */
-function trackRequest(inFlight: Set<RequestId>, body: unknown, signal: AbortSignal): RequestId | undefined {
+function trackRequest(inFlight: OpenRequests, body: unknown, signal: AbortSignal): RequestId | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-  const message = body as { id?: unknown; method?: unknown; params?: { requestId?: unknown } };
-  if (message.method === 'notifications/cancelled') {
-    inFlight.delete(message.params?.requestId as RequestId);
+  const message = body as { id?: unknown; method?: unknown };
+  const id = message.id;
+  if (typeof message.method !== 'string') return undefined;
+  if (typeof id !== 'string' && typeof id !== 'number') {
+    inFlight.received(body as JSONRPCMessage); // a notification: a cancellation closes its request
     return undefined;
   }
-  const id = message.id;
-  if (typeof message.method !== 'string' || (typeof id !== 'string' && typeof id !== 'number'))
-    return undefined;
   if (inFlight.has(id)) return id;
-  inFlight.add(id);
-  signal.addEventListener('abort', () => inFlight.delete(id), { once: true });
+  inFlight.received(body as JSONRPCMessage);
+  signal.addEventListener('abort', () => inFlight.close(id), { once: true });
   return undefined;
 }
 
 /** Takes a request out of `inFlight` as its response goes out. */
-function answeredIn(inFlight: Set<RequestId>, transport: WebStandardStreamableHTTPServerTransport): void {
+function answeredIn(inFlight: OpenRequests, transport: WebStandardStreamableHTTPServerTransport): void {
   const send = transport.send.bind(transport);
   transport.send = (message: JSONRPCMessage, options) => {
-    if (!('method' in message) && 'id' in message && message.id !== undefined) inFlight.delete(message.id);
+    inFlight.sent(message);
     return send(message, options);
   };
 }

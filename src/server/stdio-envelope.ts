@@ -28,7 +28,7 @@ export interface Refusal {
  */
 export function envelopeProblem(
   message: Record<string, unknown>,
-  inFlight: ReadonlySet<RequestId>,
+  inFlight: { has(id: RequestId): boolean },
 ): Refusal | undefined {
   const hasId = 'id' in message;
   const id = hasId && isRequestId(message.id) ? message.id : null;

@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { JSONRPCMessage, RequestId, Transport } from '@modelcontextprotocol/server';
 import { type BadLine, JsonLineReader, JsonLineWriter } from '../protocol/json-lines.ts';
+import { OpenRequests } from './open-requests.ts';
 import { envelopeProblem, INVALID_REQUEST, PARSE_ERROR } from './stdio-envelope.ts';
 import { unencodableResponse } from './wire-errors.ts';
 
@@ -27,8 +28,7 @@ export class StdioWire implements Transport {
   readonly #output: Writable;
   readonly #writer: JsonLineWriter;
   readonly #lines = new JsonLineReader();
-  /** Requests read and not yet answered (nor cancelled by the client); listen streams are not counted. */
-  readonly #open = new Set<RequestId>();
+  readonly #open = new OpenRequests();
   #inputEnded = false;
   #closed = false;
   #whenClosed: () => void = () => {};
@@ -54,14 +54,14 @@ export class StdioWire implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.#closed) throw new Error('the stdio connection is closed');
-    const answered = 'method' in message || !('id' in message) ? undefined : message.id;
     try {
       await this.#writer.write(message);
     } catch (error) {
-      if (!(error instanceof RangeError) || answered === undefined) throw error;
-      await this.#writer.write(unencodableResponse(answered, error));
+      const id = 'method' in message || !('id' in message) ? undefined : message.id;
+      if (!(error instanceof RangeError) || id === undefined) throw error;
+      await this.#writer.write(unencodableResponse(id, error));
     }
-    if (answered !== undefined) this.#settle(answered);
+    if (this.#open.sent(message)) this.#closeWhenAnswered();
   }
 
   async close(): Promise<void> {
@@ -92,16 +92,8 @@ export class StdioWire implements Transport {
         if (problem.answer) this.#refuse(problem.id, problem.code, problem.message);
         return;
       }
-      if ('method' in message) {
-        if ('id' in message) {
-          // A `subscriptions/listen` stream is answered only when it ends: it must not hold the end of input.
-          if (message.method !== 'subscriptions/listen') this.#open.add(message.id);
-        } else if (message.method === 'notifications/cancelled') {
-          // The SDK answers nothing to a cancelled request: it must not hold the end of input.
-          const cancelled = (message.params as { requestId?: RequestId } | undefined)?.requestId;
-          if (cancelled !== undefined) this.#settle(cancelled);
-        }
-      }
+      // A listen stream or a cancelled request, which the SDK does not answer, must not hold the end of input.
+      if (this.#open.received(message)) this.#closeWhenAnswered();
       this.onmessage?.(message);
     },
     bad: (line: BadLine): void => {
@@ -138,10 +130,6 @@ export class StdioWire implements Transport {
     this.onerror?.(error);
     void this.close();
   };
-
-  #settle(id: RequestId): void {
-    if (this.#open.delete(id)) this.#closeWhenAnswered();
-  }
 
   #closeWhenAnswered(): void {
     if (this.#inputEnded && this.#open.size === 0) void this.close();
