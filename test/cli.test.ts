@@ -10,16 +10,11 @@ import { after, before, describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { fixturePath, nodeBin } from './fixtures/spawn.ts';
 import { REPO, toolmesh } from './support/cli.ts';
+import { INITIALIZED, initialize } from './support/handshake.ts';
 
 const CLI = join(REPO, 'src/cli/main.ts');
 
-const INITIALIZE = {
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'printf', version: '1' } },
-};
-const INITIALIZED = { jsonrpc: '2.0', method: 'notifications/initialized' };
+const INITIALIZE = initialize('printf');
 const TOOLS_LIST = { jsonrpc: '2.0', id: 2, method: 'tools/list' };
 const lines = (...messages: object[]) => messages.map((m) => `${JSON.stringify(m)}\n`).join('');
 

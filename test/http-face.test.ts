@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createTestHub, type TestHub } from '../src/testing/test-hub.ts';
 import { fixturePath, nodeBin } from './fixtures/spawn.ts';
+import { initialize } from './support/handshake.ts';
 
 /** Polls `check` until it returns true or `ms` pass. */
 async function eventually(check: () => boolean, ms = 10_000): Promise<void> {
@@ -19,12 +20,7 @@ async function eventually(check: () => boolean, ms = 10_000): Promise<void> {
   }
 }
 
-const INITIALIZE = {
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
-};
+const INITIALIZE = initialize('raw');
 
 describe('the HTTP face', () => {
   let testHub: TestHub;

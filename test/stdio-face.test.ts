@@ -10,14 +10,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fixturePath, nodeBin } from './fixtures/spawn.ts';
 import { REPO, toolmesh } from './support/cli.ts';
+import { INITIALIZED, initialize } from './support/handshake.ts';
 
-const INITIALIZE = {
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'script', version: '1' } },
-};
-const INITIALIZED = { jsonrpc: '2.0', method: 'notifications/initialized' };
+const INITIALIZE = initialize('script');
 
 interface Answer {
   id?: number | null;
