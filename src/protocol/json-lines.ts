@@ -80,12 +80,12 @@ export class JsonLineReader {
 function parseLine(line: Buffer): JSONRPCMessage | BadLine | undefined {
   let text = line.toString('utf8');
   if (text.endsWith('\r')) text = text.slice(0, -1);
-  if (text.trim() === '') return undefined;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return { kind: 'not-json', text: text.slice(0, 200) };
+    // Checked only here, off the path of every line: a blank line is never JSON.
+    return text.trim() === '' ? undefined : { kind: 'not-json', text: text.slice(0, 200) };
   }
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const envelope = value as { jsonrpc?: unknown; method?: unknown };
