@@ -63,20 +63,23 @@ function report(profile: HeapProfile, calls: number): void {
     bytes.set(sample.nodeId, (bytes.get(sample.nodeId) ?? 0) + sample.size);
   const byArea = new Map<string, number>();
   const byFunction = new Map<string, number>();
+  // zod runs for both SDK legs: charge its bytes to the package that called it too, to tell which leg pays.
+  const zodCallers = new Map<string, number>();
   let total = 0;
-  const walk = (node: ProfileNode, inherited: string) => {
+  const walk = (node: ProfileNode, inherited: string, caller: string) => {
     const { functionName, url, lineNumber } = node.callFrame;
     const area = url ? areaOf(functionName, url, ROOT) : inherited;
     const self = bytes.get(node.id) ?? 0;
     total += self;
     byArea.set(area, (byArea.get(area) ?? 0) + self);
+    if (area === 'zod') zodCallers.set(caller, (zodCallers.get(caller) ?? 0) + self);
     if (url) {
       const name = `${functionName || '(anonymous)'} ${url.replace(/^.*?(node_modules|src)\//, '$1/')}:${lineNumber + 1}`;
       byFunction.set(name, (byFunction.get(name) ?? 0) + self);
     }
-    for (const child of node.children) walk(child, area);
+    for (const child of node.children) walk(child, area, area === 'zod' ? caller : area);
   };
-  walk(profile.head, '(V8)');
+  walk(profile.head, '(V8)', '(V8)');
   const kb = (n: number) => (n / 1024 / calls).toFixed(2);
   console.log(`${Math.round(calls)} calls sampled; ${kb(total)} KB allocated per call\n`);
   console.log('| where | KB per call | share |\n|---|---|---|');
@@ -86,6 +89,9 @@ function report(profile: HeapProfile, calls: number): void {
     .slice(0, 10)) {
     console.log(`| ${area} | ${kb(n)} | ${((100 * n) / total).toFixed(1)} % |`);
   }
+  console.log('\n| zod called from | KB per call |\n|---|---|');
+  for (const [caller, n] of [...zodCallers].sort((a, b) => b[1] - a[1]))
+    console.log(`| ${caller} | ${kb(n)} |`);
   console.log('\n| function | KB per call |\n|---|---|');
   const functions = [...byFunction].filter(([name]) => name.includes(flags.match));
   for (const [name, n] of functions.sort((a, b) => b[1] - a[1]).slice(0, Number(flags.functions))) {

@@ -12,7 +12,9 @@ import {
   type LoggingMessageNotificationParams,
   ProtocolError,
   StreamableHTTPClientTransport,
+  type Transport,
 } from '@modelcontextprotocol/client';
+import { InProcessStdio } from '../src/testing/stdio-pair.ts';
 import { createTestHub, type TestHub, type TestServer } from '../src/testing/test-hub.ts';
 import { freePort, type HttpFixture, startHttpFixture, stdioFixture } from './fixtures/spawn.ts';
 
@@ -28,7 +30,7 @@ function text(result: unknown): string {
  * A client of the hub that can sample, elicit and list roots, answering every request with its own name,
  * so a test can tell which client answered.
  */
-async function answeringClient(url: string, era: ClientEra, name: string): Promise<Client> {
+async function answeringClient(connect: () => Transport, era: ClientEra, name: string): Promise<Client> {
   const client = new Client(
     { name, version: '1' },
     {
@@ -45,255 +47,267 @@ async function answeringClient(url: string, era: ClientEra, name: string): Promi
     content: { username: name, email: `${name}@example.test` },
   }));
   client.setRequestHandler('roots/list', async () => ({ roots: [{ uri: `file:///${name}`, name }] }));
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  await client.connect(connect());
   return client;
 }
 
-describe('bridging eras and routing input (real fixtures behind the HTTP face)', () => {
-  let testHub: TestHub;
-  let legacyOverHttp: HttpFixture;
-  let url: string;
+/**
+ * Both faces: over stdio a 2025-era client's `tools/call` is answered by `DirectToolCalls`, not the SDK, so
+ * everything here must hold on that path too.
+ */
+for (const face of ['HTTP', 'stdio'] as const)
+  describe(`bridging eras and routing input (real fixtures behind the ${face} face)`, () => {
+    let testHub: TestHub;
+    let legacyOverHttp: HttpFixture;
+    let url: string;
+    const connect = (): Transport =>
+      face === 'HTTP' ? new StreamableHTTPClientTransport(new URL(url)) : new InProcessStdio(testHub.hub);
 
-  before(async () => {
-    legacyOverHttp = await startHttpFixture('conformance', ['--era', 'legacy']);
-    const servers: TestServer[] = [
-      { name: 'modern', ...stdioFixture('conformance', ['--era', 'modern']) },
-      { name: 'legacy', ...stdioFixture('conformance', ['--era', 'legacy']) },
-      { name: 'legacyhttp', transport: 'http', url: legacyOverHttp.url },
-      { name: 'slowa', ...stdioFixture('slow') },
-      { name: 'slowb', ...stdioFixture('slow') },
-    ];
-    testHub = await createTestHub(servers, { http: true });
-    url = testHub.http?.url ?? '';
-  });
+    before(async () => {
+      legacyOverHttp = await startHttpFixture('conformance', ['--era', 'legacy']);
+      const servers: TestServer[] = [
+        { name: 'modern', ...stdioFixture('conformance', ['--era', 'modern']) },
+        { name: 'legacy', ...stdioFixture('conformance', ['--era', 'legacy']) },
+        { name: 'legacyhttp', transport: 'http', url: legacyOverHttp.url },
+        { name: 'slowa', ...stdioFixture('slow') },
+        { name: 'slowb', ...stdioFixture('slow') },
+      ];
+      testHub = await createTestHub(servers, { http: true });
+      url = testHub.http?.url ?? '';
+    });
 
-  after(async () => {
-    await testHub?.close();
-    await legacyOverHttp?.stop();
-  });
+    after(async () => {
+      await testHub?.close();
+      await legacyOverHttp?.stop();
+    });
 
-  it('speaks each era to each upstream', () => {
-    const eras = Object.fromEntries(testHub.hub.servers().map((s) => [s.name, s.protocolVersion]));
-    assert.equal(eras.modern, '2026-07-28');
-    assert.equal(eras.legacy, '2025-11-25');
-    assert.equal(eras.legacyhttp, '2025-11-25');
-  });
+    it('speaks each era to each upstream', () => {
+      const eras = Object.fromEntries(testHub.hub.servers().map((s) => [s.name, s.protocolVersion]));
+      assert.equal(eras.modern, '2026-07-28');
+      assert.equal(eras.legacy, '2025-11-25');
+      assert.equal(eras.legacyhttp, '2025-11-25');
+    });
 
-  for (const era of ['legacy', 'auto'] as const) {
-    for (const upstream of ['modern', 'legacy', 'legacyhttp']) {
-      it(`a ${ERA_NAME[era]} client answers sampling, elicitation and roots for the ${upstream} upstream`, async () => {
-        const client = await answeringClient(url, era, `client-${era}`);
-        try {
-          const sampled = await client.callTool({
-            name: `${upstream}__test_sampling`,
-            arguments: { prompt: 'hello' },
-          });
-          assert.equal(text(sampled), `LLM response: sampled by client-${era}`);
-          const elicited = await client.callTool({
-            name: `${upstream}__test_elicitation`,
-            arguments: { message: 'who are you?' },
-          });
-          assert.match(text(elicited), new RegExp(`client-${era}@example\\.test`));
-          const roots = await client.callTool({ name: `${upstream}__test_input_required_result_list_roots` });
-          assert.equal(text(roots), `Roots: file:///client-${era}`);
-        } finally {
-          await client.close();
-        }
-      });
+    for (const era of ['legacy', 'auto'] as const) {
+      for (const upstream of ['modern', 'legacy', 'legacyhttp']) {
+        it(`a ${ERA_NAME[era]} client answers sampling, elicitation and roots for the ${upstream} upstream`, async () => {
+          const client = await answeringClient(connect, era, `client-${era}`);
+          try {
+            const sampled = await client.callTool({
+              name: `${upstream}__test_sampling`,
+              arguments: { prompt: 'hello' },
+            });
+            assert.equal(text(sampled), `LLM response: sampled by client-${era}`);
+            const elicited = await client.callTool({
+              name: `${upstream}__test_elicitation`,
+              arguments: { message: 'who are you?' },
+            });
+            assert.match(text(elicited), new RegExp(`client-${era}@example\\.test`));
+            const roots = await client.callTool({
+              name: `${upstream}__test_input_required_result_list_roots`,
+            });
+            assert.equal(text(roots), `Roots: file:///client-${era}`);
+          } finally {
+            await client.close();
+          }
+        });
+      }
     }
-  }
 
-  it('a client that did not declare sampling is refused, and the upstream is told why', async () => {
-    const client = new Client({ name: 'plain', version: '1' }, { versionNegotiation: { mode: 'legacy' } });
-    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-    try {
-      const result = await client.callTool({ name: 'legacy__test_sampling', arguments: { prompt: 'x' } });
-      assert.equal(result.isError, true, JSON.stringify(result));
-      assert.match(text(result), /sampling/);
-    } finally {
-      await client.close();
-    }
-  });
-
-  for (const era of ['legacy', 'auto'] as const) {
-    it(`two ${ERA_NAME[era]} clients sampling at once through one 2025-era HTTP upstream each get their own answer`, async () => {
-      const clients = await Promise.all(
-        ['alice', 'bob', 'carol'].map((name) => answeringClient(url, era, `${name}-${era}`)),
-      );
+    it('a client that did not declare sampling is refused, and the upstream is told why', async () => {
+      const client = new Client({ name: 'plain', version: '1' }, { versionNegotiation: { mode: 'legacy' } });
+      await client.connect(connect());
       try {
-        const results = await Promise.all(
-          clients.map((client) =>
-            client.callTool({ name: 'legacyhttp__test_sampling', arguments: { prompt: 'who?' } }),
-          ),
-        );
-        assert.deepEqual(
-          results.map(text),
-          ['alice', 'bob', 'carol'].map((name) => `LLM response: sampled by ${name}-${era}`),
-        );
+        const result = await client.callTool({ name: 'legacy__test_sampling', arguments: { prompt: 'x' } });
+        assert.equal(result.isError, true, JSON.stringify(result));
+        assert.match(text(result), /sampling/);
       } finally {
-        await Promise.all(clients.map((client) => client.close()));
+        await client.close();
       }
     });
-  }
 
-  it('two upstreams stream progress to two clients at once without crossing', async () => {
-    const [first, second] = await Promise.all([
-      answeringClient(url, 'legacy', 'first'),
-      answeringClient(url, 'auto', 'second'),
-    ]);
-    try {
-      const seen: Record<string, { progress: number; total?: number }[]> = { first: [], second: [] };
-      const [a, b] = await Promise.all([
-        first.callTool(
-          { name: 'slowa__sleep', arguments: { ms: 700 } },
-          { onprogress: (progress) => seen.first?.push(progress) },
-        ),
-        second.callTool(
-          { name: 'slowb__sleep', arguments: { ms: 900 } },
-          { onprogress: (progress) => seen.second?.push(progress) },
-        ),
-      ]);
-      assert.ok(!a.isError && !b.isError);
-      assert.ok((seen.first?.length ?? 0) >= 3, `first got ${seen.first?.length} progress notifications`);
-      assert.ok((seen.second?.length ?? 0) >= 3, `second got ${seen.second?.length} progress notifications`);
-      assert.ok(
-        seen.first?.every((p) => p.total === 700),
-        'every progress the first client saw is its own call',
-      );
-      assert.ok(
-        seen.second?.every((p) => p.total === 900),
-        'every progress the second client saw is its own call',
-      );
-      for (const list of Object.values(seen)) {
-        assert.deepEqual(
-          list.map((p) => p.progress),
-          list.map((p) => p.progress).sort((x, y) => x - y),
-          'progress arrives in order',
+    for (const era of ['legacy', 'auto'] as const) {
+      it(`two ${ERA_NAME[era]} clients sampling at once through one 2025-era HTTP upstream each get their own answer`, async () => {
+        const clients = await Promise.all(
+          ['alice', 'bob', 'carol'].map((name) => answeringClient(connect, era, `${name}-${era}`)),
         );
-      }
-    } finally {
-      await Promise.all([first.close(), second.close()]);
-    }
-  });
-
-  it('cancellation racing completion: every call settles exactly once and the hub keeps serving', async () => {
-    const client = await answeringClient(url, 'legacy', 'racer');
-    try {
-      let results = 0;
-      let cancelled = 0;
-      // One call at a time, its abort landing before, around and after the 30 ms call completes. The
-      // first call is aborted before it is sent and the last one never: both outcomes are certain to occur.
-      for (let index = 0; index < 40; index += 1) {
-        const controller = new AbortController();
-        if (index === 0) controller.abort();
-        else if (index < 39) setTimeout(() => controller.abort(), (index % 16) * 5);
-        let settled = 0;
         try {
-          const result = await client.callTool(
-            { name: `slow${index % 2 ? 'a' : 'b'}__sleep`, arguments: { ms: 30 } },
-            { signal: controller.signal },
+          const results = await Promise.all(
+            clients.map((client) =>
+              client.callTool({ name: 'legacyhttp__test_sampling', arguments: { prompt: 'who?' } }),
+            ),
           );
-          settled += 1;
-          assert.ok(!result.isError, JSON.stringify(result));
-          results += 1;
-        } catch (error) {
-          settled += 1;
-          assert.ok(controller.signal.aborted, `only a cancelled call may fail: ${String(error)}`);
-          cancelled += 1;
+          assert.deepEqual(
+            results.map(text),
+            ['alice', 'bob', 'carol'].map((name) => `LLM response: sampled by ${name}-${era}`),
+          );
+        } finally {
+          await Promise.all(clients.map((client) => client.close()));
         }
-        assert.equal(settled, 1);
-      }
-      assert.equal(results + cancelled, 40);
-      assert.ok(results > 0 && cancelled > 0, `results ${results}, cancelled ${cancelled}`);
-      const after = await client.callTool({ name: 'slowa__sleep', arguments: { ms: 1 } });
-      assert.ok(!after.isError);
-      assert.deepEqual(
-        testHub.hub.servers().map((s) => s.state),
-        ['ready', 'ready', 'ready', 'ready', 'ready'],
-      );
-    } finally {
-      await client.close();
-    }
-  });
-
-  for (const upstream of ['modern', 'legacy', 'legacyhttp']) {
-    it(`log messages from the ${upstream} upstream reach the calling client, named after their server`, async () => {
-      const client = await answeringClient(url, 'legacy', 'listener');
-      const messages: LoggingMessageNotificationParams[] = [];
-      client.setNotificationHandler('notifications/message', (notification) => {
-        messages.push(notification.params);
       });
+    }
+
+    it('two upstreams stream progress to two clients at once without crossing', async () => {
+      const [first, second] = await Promise.all([
+        answeringClient(connect, 'legacy', 'first'),
+        answeringClient(connect, 'auto', 'second'),
+      ]);
       try {
-        await client.setLoggingLevel('warning');
-        const result = await client.callTool({ name: `${upstream}__test_logging_tool` });
-        assert.equal(text(result), 'logged at 8 levels');
-        await new Promise((resolve) => setTimeout(resolve, 100)); // notifications trail the result slightly
-        const mine = messages.filter((m) => String(m.logger).startsWith(`${upstream}/`));
+        const seen: Record<string, { progress: number; total?: number }[]> = { first: [], second: [] };
+        const [a, b] = await Promise.all([
+          first.callTool(
+            { name: 'slowa__sleep', arguments: { ms: 700 } },
+            { onprogress: (progress) => seen.first?.push(progress) },
+          ),
+          second.callTool(
+            { name: 'slowb__sleep', arguments: { ms: 900 } },
+            { onprogress: (progress) => seen.second?.push(progress) },
+          ),
+        ]);
+        assert.ok(!a.isError && !b.isError);
+        assert.ok((seen.first?.length ?? 0) >= 3, `first got ${seen.first?.length} progress notifications`);
+        assert.ok(
+          (seen.second?.length ?? 0) >= 3,
+          `second got ${seen.second?.length} progress notifications`,
+        );
+        assert.ok(
+          seen.first?.every((p) => p.total === 700),
+          'every progress the first client saw is its own call',
+        );
+        assert.ok(
+          seen.second?.every((p) => p.total === 900),
+          'every progress the second client saw is its own call',
+        );
+        for (const list of Object.values(seen)) {
+          assert.deepEqual(
+            list.map((p) => p.progress),
+            list.map((p) => p.progress).sort((x, y) => x - y),
+            'progress arrives in order',
+          );
+        }
+      } finally {
+        await Promise.all([first.close(), second.close()]);
+      }
+    });
+
+    it('cancellation racing completion: every call settles exactly once and the hub keeps serving', async () => {
+      const client = await answeringClient(connect, 'legacy', 'racer');
+      try {
+        let results = 0;
+        let cancelled = 0;
+        // One call at a time, its abort landing before, around and after the 30 ms call completes. The
+        // first call is aborted before it is sent and the last one never: both outcomes are certain to occur.
+        for (let index = 0; index < 40; index += 1) {
+          const controller = new AbortController();
+          if (index === 0) controller.abort();
+          else if (index < 39) setTimeout(() => controller.abort(), (index % 16) * 5);
+          let settled = 0;
+          try {
+            const result = await client.callTool(
+              { name: `slow${index % 2 ? 'a' : 'b'}__sleep`, arguments: { ms: 30 } },
+              { signal: controller.signal },
+            );
+            settled += 1;
+            assert.ok(!result.isError, JSON.stringify(result));
+            results += 1;
+          } catch (error) {
+            settled += 1;
+            assert.ok(controller.signal.aborted, `only a cancelled call may fail: ${String(error)}`);
+            cancelled += 1;
+          }
+          assert.equal(settled, 1);
+        }
+        assert.equal(results + cancelled, 40);
+        assert.ok(results > 0 && cancelled > 0, `results ${results}, cancelled ${cancelled}`);
+        const after = await client.callTool({ name: 'slowa__sleep', arguments: { ms: 1 } });
+        assert.ok(!after.isError);
         assert.deepEqual(
-          mine.map((m) => m.level),
-          ['warning', 'error', 'critical', 'alert', 'emergency'],
-          JSON.stringify(messages),
+          testHub.hub.servers().map((s) => s.state),
+          ['ready', 'ready', 'ready', 'ready', 'ready'],
         );
       } finally {
         await client.close();
       }
     });
-  }
 
-  it('completions and resource subscriptions reach the owning upstream', async () => {
-    const client = await answeringClient(url, 'legacy', 'subscriber');
-    try {
-      assert.ok(client.getServerCapabilities()?.completions, 'completions declared: upstreams have them');
-      assert.ok(client.getServerCapabilities()?.resources?.subscribe, 'subscribe declared');
-      const { prompts } = await client.listPrompts();
-      const prompt = prompts.find((p) => p.name.startsWith('legacy__') && (p.arguments?.length ?? 0) > 0);
-      assert.ok(prompt, 'a prompt with arguments');
-      const completion = await client.complete({
-        ref: { type: 'ref/prompt', name: prompt.name },
-        argument: { name: prompt.arguments?.[0]?.name ?? '', value: '' },
+    for (const upstream of ['modern', 'legacy', 'legacyhttp']) {
+      it(`log messages from the ${upstream} upstream reach the calling client, named after their server`, async () => {
+        const client = await answeringClient(connect, 'legacy', 'listener');
+        const messages: LoggingMessageNotificationParams[] = [];
+        client.setNotificationHandler('notifications/message', (notification) => {
+          messages.push(notification.params);
+        });
+        try {
+          await client.setLoggingLevel('warning');
+          const result = await client.callTool({ name: `${upstream}__test_logging_tool` });
+          assert.equal(text(result), 'logged at 8 levels');
+          await new Promise((resolve) => setTimeout(resolve, 100)); // notifications trail the result slightly
+          const mine = messages.filter((m) => String(m.logger).startsWith(`${upstream}/`));
+          assert.deepEqual(
+            mine.map((m) => m.level),
+            ['warning', 'error', 'critical', 'alert', 'emergency'],
+            JSON.stringify(messages),
+          );
+        } finally {
+          await client.close();
+        }
       });
-      assert.ok(Array.isArray(completion.completion.values));
+    }
 
-      const updated: string[] = [];
-      client.setNotificationHandler('notifications/resources/updated', (n) => {
-        updated.push(n.params.uri);
-      });
-      await client.subscribeResource({ uri: 'test://watched-resource' });
-      const deadline = Date.now() + 8_000;
-      while (updated.length === 0 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
+    it('completions and resource subscriptions reach the owning upstream', async () => {
+      const client = await answeringClient(connect, 'legacy', 'subscriber');
+      try {
+        assert.ok(client.getServerCapabilities()?.completions, 'completions declared: upstreams have them');
+        assert.ok(client.getServerCapabilities()?.resources?.subscribe, 'subscribe declared');
+        const { prompts } = await client.listPrompts();
+        const prompt = prompts.find((p) => p.name.startsWith('legacy__') && (p.arguments?.length ?? 0) > 0);
+        assert.ok(prompt, 'a prompt with arguments');
+        const completion = await client.complete({
+          ref: { type: 'ref/prompt', name: prompt.name },
+          argument: { name: prompt.arguments?.[0]?.name ?? '', value: '' },
+        });
+        assert.ok(Array.isArray(completion.completion.values));
+
+        const updated: string[] = [];
+        client.setNotificationHandler('notifications/resources/updated', (n) => {
+          updated.push(n.params.uri);
+        });
+        await client.subscribeResource({ uri: 'test://watched-resource' });
+        const deadline = Date.now() + 8_000;
+        while (updated.length === 0 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        assert.ok(updated.includes('test://watched-resource'), 'an update of the watched resource arrived');
+        await client.unsubscribeResource({ uri: 'test://watched-resource' });
+      } finally {
+        await client.close();
       }
-      assert.ok(updated.includes('test://watched-resource'), 'an update of the watched resource arrived');
-      await client.unsubscribeResource({ uri: 'test://watched-resource' });
-    } finally {
-      await client.close();
-    }
-  });
+    });
 
-  it('a requestState the hub never issued is refused with -32602', async () => {
-    const client = new Client({ name: 'forger', version: '1' }, { versionNegotiation: { mode: 'auto' } });
-    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-    try {
-      const error = await client
-        .request({
-          method: 'tools/call',
-          params: {
-            name: 'legacy__test_sampling',
-            arguments: { prompt: 'x' },
-            requestState: 'toolmesh.input.forged',
-          },
-        })
-        .then(
-          () => undefined,
-          (reason: unknown) => reason,
-        );
-      assert.ok(error instanceof ProtocolError, String(error));
-      assert.equal(error.code, -32602);
-    } finally {
-      await client.close();
-    }
+    it('a requestState the hub never issued is refused with -32602', async () => {
+      const client = new Client({ name: 'forger', version: '1' }, { versionNegotiation: { mode: 'auto' } });
+      await client.connect(connect());
+      try {
+        const error = await client
+          .request({
+            method: 'tools/call',
+            params: {
+              name: 'legacy__test_sampling',
+              arguments: { prompt: 'x' },
+              requestState: 'toolmesh.input.forged',
+            },
+          })
+          .then(
+            () => undefined,
+            (reason: unknown) => reason,
+          );
+        assert.ok(error instanceof ProtocolError, String(error));
+        assert.equal(error.code, -32602);
+      } finally {
+        await client.close();
+      }
+    });
   });
-});
 
 describe('pagination over many servers', () => {
   it('a catalog larger than a page is walked with cursors, every tool exactly once, in both eras', async () => {

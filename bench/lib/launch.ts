@@ -206,10 +206,14 @@ export async function runDriver<T>(job: Job, timeoutMs = 300_000, cpu?: number):
     `${ROOT}bench/driver.ts`,
     JSON.stringify(job),
   ]);
+  let timer: NodeJS.Timeout | undefined;
   const done = await Promise.race([
     proc.exited.then(() => true),
-    new Promise<false>((r) => setTimeout(() => r(false), timeoutMs)),
+    new Promise<false>((r) => {
+      timer = setTimeout(() => r(false), timeoutMs);
+    }),
   ]);
+  clearTimeout(timer); // a pending timer kept `npm run bench:alloc` alive for 5 minutes after its report
   if (!done) {
     await proc.stop();
     throw new Error(`driver ${job.kind} timed out after ${timeoutMs} ms`);

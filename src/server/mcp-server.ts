@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type CallToolRequestParams,
+  type CallToolResult,
   CLIENT_CAPABILITIES_META_KEY,
   type ClientCapabilities,
+  type InputRequiredResult,
   LOG_LEVEL_META_KEY,
   type LoggingLevel,
   type LoggingMessageNotificationParams,
@@ -40,9 +43,18 @@ const LOG_LEVELS: readonly LoggingLevel[] = [
   'emergency',
 ];
 
+/** What the hub reads of the SDK's request context; `DirectToolCalls` builds one of its own. */
+export interface RequestContext {
+  readonly sessionId?: string;
+  readonly mcpReq: Pick<
+    ServerContext['mcpReq'],
+    'signal' | '_meta' | 'envelope' | 'inputResponses' | 'requestState' | 'notify'
+  >;
+}
+
 /** What a 2026-era request's `_meta` envelope says about its client; `undefined` on a 2025-era connection. */
 function envelopeOf(
-  ctx: ServerContext,
+  ctx: RequestContext,
 ): { capabilities?: ClientCapabilities; logLevel?: LoggingLevel } | undefined {
   const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
   if (!envelope) return undefined;
@@ -151,19 +163,7 @@ export class McpFace {
       const { items, nextCursor } = page(templates, snapshot, request.params?.cursor);
       return { resourceTemplates: items, ...(nextCursor && { nextCursor }) };
     });
-    server.setRequestHandler('tools/call', async (request, ctx) => {
-      const { params } = request;
-      // Decided on the current snapshot: a call to a ready server never waits for start-up.
-      const mode = discoveryMode(hub.discovery, clientNameOf(server, ctx), hub.catalog);
-      if (!isMetaTool(mode, params.name)) return this.#route(server, 'tools/call', params, ctx);
-      if (params.name !== 'call_tool')
-        return answerMetaTool(params.name, params.arguments ?? {}, await catalog());
-      // call_tool takes the path of any call, so everything that applies to a call applies to it.
-      const unwrapped = unwrapCallTool(params);
-      return 'error' in unwrapped
-        ? unwrapped.error
-        : this.#route(server, 'tools/call', unwrapped.params, ctx);
-    });
+    server.setRequestHandler('tools/call', (request, ctx) => this.callTool(server, request.params, ctx));
     server.setRequestHandler('prompts/get', (request, ctx) =>
       this.#route(server, 'prompts/get', request.params, ctx),
     );
@@ -195,6 +195,28 @@ export class McpFace {
   }
 
   /**
+   * Answers a `tools/call` of `server`'s client: through the SDK's handler, or straight from the stdio wire
+   * (`DirectToolCalls`), which builds its own `ctx`. The result may be `input_required`.
+   */
+  async callTool(
+    server: Server,
+    params: CallToolRequestParams,
+    ctx: RequestContext,
+  ): Promise<CallToolResult | InputRequiredResult> {
+    const hub = this.#hub;
+    // Decided on the current snapshot: a call to a ready server never waits for start-up.
+    const mode = discoveryMode(hub.discovery, clientNameOf(server, ctx), hub.catalog);
+    if (!isMetaTool(mode, params.name)) return this.#route(server, 'tools/call', params, ctx);
+    if (params.name !== 'call_tool') {
+      await this.#settledOrPartial();
+      return answerMetaTool(params.name, params.arguments ?? {}, hub.catalog);
+    }
+    // call_tool takes the path of any call, so everything that applies to a call applies to it.
+    const unwrapped = unwrapCallTool(params);
+    return 'error' in unwrapped ? unwrapped.error : this.#route(server, 'tools/call', unwrapped.params, ctx);
+  }
+
+  /**
    * Lists wait for start-up so a client connecting meanwhile sees the whole catalog, but at most
    * `LIST_WAIT_MS`: one slow server must not hold every client. A list served before start-up settled is
    * followed by list-changed notifications once it has.
@@ -221,7 +243,7 @@ export class McpFace {
    * an upstream's and go to it with the request.
    */
   // biome-ignore lint/suspicious/noExplicitAny: each handler's result type differs; the upstream result passes through as it is
-  async #route(server: Server, method: RoutedMethod, params: object, ctx: ServerContext): Promise<any> {
+  async #route(server: Server, method: RoutedMethod, params: object, ctx: RequestContext): Promise<any> {
     const leg = this.#leg(server, ctx);
     const requestState = ctx.mcpReq.requestState();
     const inputResponses = ctx.mcpReq.inputResponses;
@@ -271,7 +293,7 @@ export class McpFace {
   }
 
   /** Where the upstream's progress and log messages for one client request go. */
-  #leg(server: Server, ctx: ServerContext): DownstreamLeg {
+  #leg(server: Server, ctx: RequestContext): DownstreamLeg {
     const progressToken = ctx.mcpReq._meta?.progressToken;
     const envelope = envelopeOf(ctx);
     return {

@@ -63,7 +63,10 @@ export const META_TOOLS: readonly Tool[] = [
 const META_NAMES = new Set(META_TOOLS.map((tool) => tool.name));
 
 /** The name a client gave in its handshake (2025 era) or in the request's `_meta` (2026 era). */
-export function clientNameOf(server: Server, ctx: ServerContext | undefined): string | undefined {
+export function clientNameOf(
+  server: Server,
+  ctx: { readonly mcpReq: Pick<ServerContext['mcpReq'], 'envelope'> } | undefined,
+): string | undefined {
   const envelope = ctx?.mcpReq.envelope as Record<string, unknown> | undefined;
   const info = envelope?.[CLIENT_INFO_META_KEY] as { name?: unknown } | undefined;
   if (typeof info?.name === 'string') return info.name;

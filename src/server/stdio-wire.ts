@@ -24,6 +24,8 @@ export class StdioWire implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
+  /** Offered each message first; true keeps it from the SDK (`DirectToolCalls` answers it through `send`). */
+  claim?: (message: JSONRPCMessage) => boolean;
   readonly #input: Readable;
   readonly #output: Writable;
   readonly #writer: JsonLineWriter;
@@ -94,6 +96,7 @@ export class StdioWire implements Transport {
       }
       // A listen stream or a cancelled request, which the SDK does not answer, must not hold the end of input.
       if (this.#open.received(message)) this.#closeWhenAnswered();
+      if (this.claim?.(message)) return;
       this.onmessage?.(message);
     },
     bad: (line: BadLine): void => {

@@ -1,20 +1,39 @@
+import type { Readable, Writable } from 'node:stream';
 import { serveStdio as sdkServeStdio } from '@modelcontextprotocol/server/stdio';
 import type { Hub } from '../hub.ts';
+import { DirectToolCalls } from './direct-tool-calls.ts';
 import { McpFace } from './mcp-server.ts';
 import { StdioWire } from './stdio-wire.ts';
 
+/** Another connection than this process's stdin/stdout (tests serve many in one process, on one face). */
+export interface StdioConnection {
+  input: Readable;
+  output: Writable;
+  face: McpFace;
+}
+
 /**
- * Serves the hub on this process's stdin/stdout (both protocol eras: the SDK's `serveStdio` pins each
- * connection to the era its first message speaks). Resolves when the client closed stdin and every request
- * it sent has been answered, or when stdout failed. Nothing but MCP messages may be written to stdout
- * meanwhile.
+ * Serves the hub on one stdio connection: this process's stdin/stdout unless given another (both
+ * protocol eras: the SDK's `serveStdio` pins each connection to the era its first message speaks; a
+ * 2025-era `tools/call` is answered by `DirectToolCalls` without it). Resolves when the client closed its
+ * input and every request it sent has been answered, or when the output failed. Nothing but MCP messages may
+ * be written to the output meanwhile.
  */
-export function serveStdio(hub: Hub): Promise<void> {
-  const face = new McpFace(hub);
-  const wire = new StdioWire();
-  sdkServeStdio(() => face.create(true), {
-    transport: wire,
-    onerror: (error) => hub.logger.debug({ err: error.message }, 'stdio message rejected'),
-  });
-  return wire.closed;
+export function serveStdio(hub: Hub, connection?: StdioConnection): Promise<void> {
+  const face = connection?.face ?? new McpFace(hub);
+  const wire = new StdioWire(connection?.input, connection?.output);
+  const direct = new DirectToolCalls(face, (message) => wire.send(message));
+  wire.claim = (message) => direct.claim(message);
+  sdkServeStdio(
+    async () => {
+      const server = await face.create(true);
+      direct.attach(server);
+      return server;
+    },
+    {
+      transport: wire,
+      onerror: (error) => hub.logger.debug({ err: error.message }, 'stdio message rejected'),
+    },
+  );
+  return wire.closed.then(() => direct.close());
 }

@@ -1,0 +1,207 @@
+import {
+  type CallToolRequestParams,
+  type CallToolResult,
+  type InputRequiredResult,
+  type InputResponses,
+  isInputRequiredResult,
+  type JSONRPCMessage,
+  type RequestId,
+  type Server,
+} from '@modelcontextprotocol/server';
+import type { McpFace, RequestContext } from './mcp-server.ts';
+import { toWireError } from './wire-errors.ts';
+
+/** The params of a plain 2025-era `tools/call`; one with other keys (a task, say) takes the SDK's path. */
+const PLAIN_KEYS = new Set(['name', 'arguments', '_meta']);
+/** As the SDK's legacy shim: rounds of input one call may ask for, and how long one round may take. */
+const MAX_INPUT_ROUNDS = 8;
+const ROUND_TIMEOUT_MS = 600_000;
+/** A round that carries only a `requestState` is retried after this pause, as the SDK's shim does. */
+const STATE_ONLY_PAUSE_MS = 250;
+
+/**
+ * `tools/call` on a 2025-era stdio connection, answered without the SDK's request handling; every other
+ * message (and a call on a 2026-era connection, or with unusual params) goes to the SDK as before. Why: per
+ * call, the SDK's server validates the request twice and the result once with zod and builds a context of a
+ * dozen closures, a third of the hub's allocations (`npm run bench:alloc`) and the largest share of its CPU
+ * after the pipe writes. A proxy forwards a result it did not make; the client validates it anyway.
+ *
+ * The call takes the same path as through the SDK (`McpFace.callTool`, with a context built here). What the
+ * SDK's legacy shim does for an `input_required` result (the hub's own round or an upstream's), this does
+ * too, through the server's public senders: each input request is pushed to the client on its connection,
+ * and the call resumed with the answers.
+ */
+export class DirectToolCalls {
+  readonly #face: McpFace;
+  readonly #send: (message: JSONRPCMessage) => Promise<void>;
+  #server: Server | undefined;
+  /** The method of the connection's first request: `initialize` pins the 2025 era. */
+  #opening: string | undefined;
+  readonly #calls = new Map<RequestId, AbortController>();
+
+  constructor(face: McpFace, send: (message: JSONRPCMessage) => Promise<void>) {
+    this.#face = face;
+    this.#send = send;
+  }
+
+  /** The connection's server, once the SDK has made it. */
+  attach(server: Server): void {
+    this.#server = server;
+  }
+
+  /**
+   * Offered every message the client sends before the SDK sees it.
+   * @returns true when the message is answered here and must not reach the SDK
+   */
+  claim(message: JSONRPCMessage): boolean {
+    if (!('method' in message)) return false;
+    if (!('id' in message)) {
+      if (message.method === 'notifications/cancelled') {
+        const { requestId, reason } = (message.params ?? {}) as { requestId?: RequestId; reason?: string };
+        if (requestId !== undefined) this.#calls.get(requestId)?.abort(reason);
+      }
+      return false;
+    }
+    this.#opening ??= message.method;
+    const server = this.#server;
+    if (
+      message.method !== 'tools/call' ||
+      this.#opening !== 'initialize' ||
+      !server?.getClientCapabilities()
+    ) {
+      return false;
+    }
+    const params = plainCall(message.params);
+    if (!params) return false;
+    void this.#answer(server, message.id, params);
+    return true;
+  }
+
+  /** The connection closed: its calls in flight are cancelled, as the SDK does with its own. */
+  close(): void {
+    for (const controller of this.#calls.values()) controller.abort(new Error('Connection closed'));
+  }
+
+  async #answer(server: Server, id: RequestId, params: CallToolRequestParams): Promise<void> {
+    const controller = new AbortController();
+    this.#calls.set(id, controller);
+    let answer: JSONRPCMessage;
+    try {
+      const result = await this.#call(server, params, controller.signal);
+      answer = {
+        jsonrpc: '2.0',
+        id,
+        result: result.content === undefined ? { ...result, content: [] } : result,
+      };
+    } catch (error) {
+      const { code, message, data } = toWireError(error);
+      // -32002 (resource not found) is spelled -32602 on this era's wire, as the SDK's codec does.
+      const wireCode = code === -32002 ? -32602 : code;
+      answer = {
+        jsonrpc: '2.0',
+        id,
+        error: { code: wireCode, message, ...(data !== undefined && { data }) },
+      };
+    } finally {
+      this.#calls.delete(id);
+    }
+    if (controller.signal.aborted) return; // a cancelled request is not answered (the SDK does the same)
+    await this.#send(answer).catch(() => {}); // the client is gone: nothing left to tell it
+  }
+
+  /** Runs the call, answering each round of input it asks for by pushing the requests to the client. */
+  async #call(server: Server, params: CallToolRequestParams, signal: AbortSignal): Promise<CallToolResult> {
+    let result = await this.#face.callTool(server, params, this.#context(server, params, signal));
+    for (let round = 1; isInputRequiredResult(result); round += 1) {
+      if (round > MAX_INPUT_ROUNDS)
+        return failed(`${params.name} asked for input more than ${MAX_INPUT_ROUNDS} times`);
+      const responses = await this.#fulfil(server, result, signal);
+      if (typeof responses === 'string') return failed(responses);
+      const state = typeof result.requestState === 'string' ? result.requestState : undefined;
+      result = await this.#face.callTool(
+        server,
+        params,
+        this.#context(server, params, signal, responses, state),
+      );
+    }
+    return result;
+  }
+
+  /** The input one round asks for, from the client; a string says why it could not be had. */
+  async #fulfil(
+    server: Server,
+    round: InputRequiredResult,
+    signal: AbortSignal,
+  ): Promise<InputResponses | string | undefined> {
+    const requests = Object.entries(round.inputRequests ?? {});
+    if (requests.length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, STATE_ONLY_PAUSE_MS));
+      return undefined;
+    }
+    const options = { signal, timeout: ROUND_TIMEOUT_MS, resetTimeoutOnProgress: true };
+    try {
+      const answers = await Promise.all(
+        requests.map(async ([key, request]) => {
+          const params = request.params as never;
+          if (request.method === 'sampling/createMessage')
+            return [key, await server.createMessage(params, options)];
+          if (request.method === 'elicitation/create')
+            return [key, await server.elicitInput(params, options)];
+          return [key, await server.listRoots(params, options)];
+        }),
+      );
+      return Object.fromEntries(answers) as InputResponses;
+    } catch (error) {
+      if (signal.aborted) throw error;
+      return `Fulfilling input required by 'tools/call' failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  /** The request context `McpFace.callTool` reads, for a 2025-era connection (no envelope, no session). */
+  #context(
+    server: Server,
+    params: CallToolRequestParams,
+    signal: AbortSignal,
+    inputResponses?: InputResponses,
+    requestState?: string,
+  ): RequestContext {
+    return {
+      mcpReq: {
+        signal,
+        _meta: params._meta,
+        envelope: undefined,
+        inputResponses,
+        requestState: (() => requestState) as RequestContext['mcpReq']['requestState'],
+        notify: (notification) => {
+          // The SDK sends log messages only when the hub declared logging; so does this.
+          if (notification.method === 'notifications/message' && !server.getCapabilities().logging) {
+            return Promise.resolve();
+          }
+          return this.#send({ jsonrpc: '2.0', ...notification } as JSONRPCMessage);
+        },
+      },
+    };
+  }
+}
+
+/** A tool result that says the call failed (what the SDK's shim answers when input cannot be had). */
+function failed(text: string): CallToolResult {
+  return { content: [{ type: 'text', text }], isError: true };
+}
+
+/** `params` as a plain call (a name, maybe arguments and `_meta`), or undefined for anything else. */
+function plainCall(params: unknown): CallToolRequestParams | undefined {
+  if (!isObject(params) || typeof params.name !== 'string') return undefined;
+  for (const key in params) if (!PLAIN_KEYS.has(key)) return undefined;
+  if (params.arguments !== undefined && !isObject(params.arguments)) return undefined;
+  if (params._meta !== undefined) {
+    if (!isObject(params._meta)) return undefined;
+    const token = params._meta.progressToken;
+    if (token !== undefined && typeof token !== 'string' && typeof token !== 'number') return undefined;
+  }
+  return params as CallToolRequestParams;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
