@@ -262,3 +262,43 @@ describe('the HTTP face', () => {
     }
   });
 });
+
+describe('the HTTP face and a result too deep to write', () => {
+  let testHub: TestHub;
+
+  before(async () => {
+    testHub = await createTestHub(
+      [
+        // Answers every call with a result 200,000 arrays deep (valid JSON, which no JSON writer can write).
+        { name: 'deep', command: nodeBin, args: [fixturePath('garbage'), '--stdio', '--deep-results'] },
+        { name: 'echo', command: nodeBin, args: [fixturePath('echo'), '--stdio'] },
+      ],
+      { http: true },
+    );
+  });
+
+  after(() => testHub?.close());
+
+  for (const mode of ['legacy', 'auto'] as const) {
+    it(`answers a ${mode === 'legacy' ? '2025' : '2026'}-era client with an error naming the server, and serves on`, async () => {
+      const client = new Client({ name: 'deep-caller', version: '1' }, { versionNegotiation: { mode } });
+      await client.connect(new StreamableHTTPClientTransport(new URL(testHub.http?.url ?? '')));
+      try {
+        // Before: the SDK's transport failed to write the response, only reported it, and the call hung.
+        const error = await client.callTool({ name: 'deep__echo', arguments: { text: 'x' } }).then(
+          (result) => assert.fail(`expected an error, got ${JSON.stringify(result).slice(0, 200)}`),
+          (reason: unknown) => reason as { code?: number; message?: string },
+        );
+        assert.equal(error.code, -32603);
+        assert.match(
+          error.message ?? '',
+          /server "deep" answered with a result nested over 1000 levels deep/,
+        );
+        const alive = await client.callTool({ name: 'echo__echo', arguments: { text: 'alive' } });
+        assert.deepEqual(alive.content, [{ type: 'text', text: 'alive' }]);
+      } finally {
+        await client.close();
+      }
+    });
+  }
+});

@@ -212,7 +212,10 @@ describe('toolmesh serve --stdio', () => {
     const answers = answersOf(run.stdout);
     const deep = answers.find((answer) => answer.id === 2);
     assert.equal(deep?.error?.code, -32603, run.stdout.slice(0, 1000));
-    assert.match(deep?.error?.message ?? '', /could not be encoded/);
+    assert.match(
+      deep?.error?.message ?? '',
+      /server "deep" answered with a result nested over 1000 levels deep/,
+    );
     assert.equal(answers.find((answer) => answer.id === 3)?.result?.content?.[0]?.text, 'alive');
   });
 

@@ -3,7 +3,6 @@ import type { JSONRPCMessage, RequestId, Transport } from '@modelcontextprotocol
 import { type BadLine, JsonLineReader, JsonLineWriter } from '../protocol/json-lines.ts';
 import { OpenRequests } from './open-requests.ts';
 import { envelopeProblem, INVALID_REQUEST, PARSE_ERROR } from './stdio-envelope.ts';
-import { unencodableResponse } from './wire-errors.ts';
 
 /**
  * The stdio face's transport: MCP over this process's stdin/stdout, handed to the SDK's `serveStdio` (which
@@ -56,13 +55,7 @@ export class StdioWire implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.#closed) throw new Error('the stdio connection is closed');
-    try {
-      await this.#writer.write(message);
-    } catch (error) {
-      const id = 'method' in message || !('id' in message) ? undefined : message.id;
-      if (!(error instanceof RangeError) || id === undefined) throw error;
-      await this.#writer.write(unencodableResponse(id, error));
-    }
+    await this.#writer.write(message);
     if (this.#open.sent(message)) this.#closeWhenAnswered();
   }
 

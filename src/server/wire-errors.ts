@@ -1,4 +1,4 @@
-import { type JSONRPCMessage, ProtocolError, type RequestId } from '@modelcontextprotocol/server';
+import { ProtocolError } from '@modelcontextprotocol/server';
 import { type ErrorCode, HubError } from '../errors.ts';
 
 /**
@@ -46,17 +46,4 @@ export function toWireError(reason: unknown): ProtocolError {
   }
   for (const [key, value] of Object.entries(error.data)) data[key] ??= value;
   return new ProtocolError(WIRE_CODES[error.code], error.message, data);
-}
-
-/**
- * The answer a face sends instead of a response it could not encode: a result nested deeper than the stack
- * allows (an upstream's: parsing JSON is not recursive, writing it is) throws a RangeError in the send, and
- * the SDK would only report that, leaving the client without an answer.
- */
-export function unencodableResponse(id: RequestId, error: RangeError): JSONRPCMessage {
-  return {
-    jsonrpc: '2.0',
-    id,
-    error: { code: WIRE_CODES.INTERNAL, message: `the result could not be encoded: ${error.message}` },
-  };
 }

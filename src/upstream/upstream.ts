@@ -13,6 +13,7 @@ import type { ServerConfig } from '../config/model.ts';
 import { describeError, HubError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { CallOrigin } from '../pipeline/call.ts';
+import { MAX_RESULT_DEPTH, nestedDeeperThan } from '../protocol/depth.ts';
 import { VERSION } from '../version.ts';
 import { CallerRelay } from './caller-relay.ts';
 import { createTransport, negotiationMode } from './connect.ts';
@@ -352,7 +353,10 @@ export class Upstream extends EventEmitter<{
             : mirroredParamHeaders(this.lists.tools, method, params),
       }) as Promise<Result>;
     try {
-      return await this.#relay.track(origin, send);
+      const result = await this.#relay.track(origin, send);
+      if (!nestedDeeperThan(result)) return result;
+      const message = `server "${this.name}" answered with a result nested over ${MAX_RESULT_DEPTH} levels deep`;
+      throw new HubError('UPSTREAM_ERROR', message, { server: this.name });
     } catch (error) {
       const unseen = isSessionLost(error);
       if (!unseen && !isConnectionLoss(error)) throw upstreamError(error, this.name);
