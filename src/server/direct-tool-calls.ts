@@ -6,8 +6,10 @@ import {
   isInputRequiredResult,
   type JSONRPCMessage,
   type RequestId,
+  type Result,
   type Server,
 } from '@modelcontextprotocol/server';
+import type { InputRequest } from '../pipeline/call.ts';
 import type { McpFace, RequestContext } from './mcp-server.ts';
 import { toWireError } from './wire-errors.ts';
 
@@ -26,10 +28,11 @@ const STATE_ONLY_PAUSE_MS = 250;
  * dozen closures, a third of the hub's allocations (`npm run bench:alloc`) and the largest share of its CPU
  * after the pipe writes. A proxy forwards a result it did not make; the client validates it anyway.
  *
- * The call takes the same path as through the SDK (`McpFace.callTool`, with a context built here). What the
- * SDK's legacy shim does for an `input_required` result (the hub's own round or an upstream's), this does
- * too, through the server's public senders: each input request is pushed to the client on its connection,
- * and the call resumed with the answers.
+ * The call takes the same path as through the SDK (`McpFace.callTool`, with a context built here), except
+ * that an upstream's requests for input are pushed to the client at once (`push`: a 2025-era client takes
+ * them on its connection), where the SDK's path turns them into `input_required` rounds and its legacy shim
+ * back into pushes. An upstream's own `input_required` result (a 2026-era server's) is answered as that
+ * shim does: each request pushed to the client, the call resumed with the answers.
  */
 export class DirectToolCalls {
   readonly #face: McpFace;
@@ -138,17 +141,9 @@ export class DirectToolCalls {
       await new Promise((resolve) => setTimeout(resolve, STATE_ONLY_PAUSE_MS));
       return undefined;
     }
-    const options = { signal, timeout: ROUND_TIMEOUT_MS, resetTimeoutOnProgress: true };
     try {
       const answers = await Promise.all(
-        requests.map(async ([key, request]) => {
-          const params = request.params as never;
-          if (request.method === 'sampling/createMessage')
-            return [key, await server.createMessage(params, options)];
-          if (request.method === 'elicitation/create')
-            return [key, await server.elicitInput(params, options)];
-          return [key, await server.listRoots(params, options)];
-        }),
+        requests.map(async ([key, request]) => [key, await push(server, request as InputRequest, signal)]),
       );
       return Object.fromEntries(answers) as InputResponses;
     } catch (error) {
@@ -166,6 +161,7 @@ export class DirectToolCalls {
     requestState?: string,
   ): RequestContext {
     return {
+      push: { ask: (request, signal) => push(server, request, signal) },
       mcpReq: {
         signal,
         _meta: params._meta,
@@ -182,6 +178,15 @@ export class DirectToolCalls {
       },
     };
   }
+}
+
+/** Sends one request for input to the client on its connection, with the server's public senders. */
+function push(server: Server, request: InputRequest, signal: AbortSignal): Promise<Result> {
+  const options = { signal, timeout: ROUND_TIMEOUT_MS, resetTimeoutOnProgress: true };
+  const params = request.params as never;
+  if (request.method === 'sampling/createMessage') return server.createMessage(params, options);
+  if (request.method === 'elicitation/create') return server.elicitInput(params, options);
+  return server.listRoots(params, options);
 }
 
 /** A tool result that says the call failed (what the SDK's shim answers when input cannot be had). */

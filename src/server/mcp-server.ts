@@ -16,10 +16,10 @@ import {
 import { servedPrompts } from '../catalog/catalog.ts';
 import { HubError } from '../errors.ts';
 import type { Hub, OptionalFeatures } from '../hub.ts';
-import type { HubCall, RoutedMethod } from '../pipeline/call.ts';
+import type { CallOrigin, HubCall, RoutedMethod } from '../pipeline/call.ts';
 import type { ListKind } from '../upstream/lists.ts';
 import { VERSION } from '../version.ts';
-import { type DownstreamLeg, InputBridge } from './input-bridge.ts';
+import { type BridgedCall, type DownstreamLeg, InputBridge } from './input-bridge.ts';
 import {
   answerMetaTool,
   clientNameOf,
@@ -43,9 +43,17 @@ const LOG_LEVELS: readonly LoggingLevel[] = [
   'emergency',
 ];
 
+/** How what an upstream sends while serving a call reaches the client: bridged, or pushed (`push`). */
+type CallRelay = Pick<BridgedCall, 'signal' | 'onprogress' | 'ask' | 'log'>;
+
 /** What the hub reads of the SDK's request context; `DirectToolCalls` builds one of its own. */
 export interface RequestContext {
   readonly sessionId?: string;
+  /**
+   * Set where the client takes requests pushed on its connection (2025-era stdio, `DirectToolCalls`): an
+   * upstream's requests for input go straight to it, not through the input bridge's rounds.
+   */
+  readonly push?: Pick<CallOrigin, 'ask'>;
   readonly mcpReq: Pick<
     ServerContext['mcpReq'],
     'signal' | '_meta' | 'envelope' | 'inputResponses' | 'requestState' | 'notify'
@@ -256,17 +264,17 @@ export class McpFace {
         ...(inputResponses !== undefined && { inputResponses }),
         ...(requestState !== undefined && { requestState }),
       };
-      const result = await this.#bridge.start(leg, (bridged) => {
+      const run = (through: CallRelay) => {
         const call: HubCall = {
           method,
           params: forwarded,
-          signal: bridged.signal,
-          onprogress: bridged.onprogress,
+          signal: through.signal,
+          onprogress: through.onprogress,
           origin: {
             capabilities: envelopeOf(ctx)?.capabilities ?? server.getClientCapabilities() ?? {},
             logLevel: envelopeOf(ctx)?.logLevel ?? this.#levels.get(server),
-            ask: bridged.ask,
-            log: bridged.log,
+            ask: through.ask,
+            log: through.log,
           },
           client: ctx.sessionId ?? this.#connectionId(server),
         };
@@ -276,7 +284,15 @@ export class McpFace {
           await this.#hub.whenStarted();
           return this.#hub.call(call);
         });
-      });
+      };
+      // A client that takes pushed requests gets the upstream's straight away; the bridge is for the others.
+      const pushed: CallRelay | undefined = ctx.push && {
+        signal: leg.signal,
+        onprogress: (progress) => leg.progress(progress).catch(() => {}), // the client is gone: nobody to tell
+        log: leg.log,
+        ask: ctx.push.ask,
+      };
+      const result = pushed ? await run(pushed) : await this.#bridge.start(leg, run);
       return withoutPerHopMeta(result);
     } catch (error) {
       throw toWireError(error);
