@@ -38,11 +38,14 @@ export class ServerLimits {
   /**
    * Takes one call from the rate limits (the client's first, so one noisy client does not use up the
    * server's budget for everyone when its own is spent).
+   * Without rate limits there is nothing to wait for, and no promise is made (this is on every call's path).
    * @throws HubError `RATE_LIMITED` with `data.retryAfterMs`.
    */
-  async admit(client: string | undefined): Promise<void> {
-    await this.#consume(this.#perClient, client ?? ANONYMOUS, 'this client');
-    await this.#consume(this.#perServer, 'all', 'all clients');
+  admit(client: string | undefined): Promise<void> | undefined {
+    if (!this.#perClient && !this.#perServer) return undefined;
+    return this.#consume(this.#perClient, client ?? ANONYMOUS, 'this client').then(() =>
+      this.#consume(this.#perServer, 'all', 'all clients'),
+    );
   }
 
   async #consume(limiter: RateLimiterMemory | undefined, key: string, who: string): Promise<void> {

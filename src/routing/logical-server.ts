@@ -181,7 +181,8 @@ export class LogicalServer extends EventEmitter<{
     params: Record<string, unknown>,
     options: RouteOptions = {},
   ): Promise<Result> {
-    await this.#limits.admit(options.client);
+    const admitting = this.#limits.admit(options.client);
+    if (admitting) await admitting;
     return this.#limits.run(() => this.#routed(method, params, options), options.signal);
   }
 

@@ -12,6 +12,11 @@ export interface DecisionCount {
   count: number;
 }
 
+interface Tally {
+  readonly decisions: DecisionCount;
+  readonly metric: { inc(): void } | undefined;
+}
+
 /** One counter per metrics registry, shared by every server's router (labels tell them apart). */
 const counters = new WeakMap<Registry, Counter<'server' | 'replica' | 'strategy'>>();
 
@@ -39,7 +44,8 @@ function decisionCounter(registry: Registry): Counter<'server' | 'replica' | 'st
 export class Router {
   readonly #server: string;
   readonly #counter: Counter<'server' | 'replica' | 'strategy'> | undefined;
-  readonly #counts = new Map<string, DecisionCount>();
+  /** Decisions per strategy and replica, each with its metric child (labels built once, not per call). */
+  readonly #tallies = new Map<StrategyName, Map<string, Tally>>();
   #strategy: RoutingStrategy;
 
   constructor(server: string, strategy: StrategyName, metrics?: Registry) {
@@ -65,6 +71,12 @@ export class Router {
    * undefined when none can take a call.
    */
   pick(replicas: readonly Replica[], context: RouteContext, avoid: ReadonlySet<string>): Replica | undefined {
+    // Most servers have one replica: no pools to build, no choice for the strategy to make.
+    if (replicas.length === 1) {
+      const only = replicas[0] as Replica;
+      const takes = !only.mismatch && only.breaker.admits(only.pending) && only.upstream.state === 'ready';
+      return takes ? this.#count(only) : undefined;
+    }
     const usable = replicas.filter((replica) => !replica.mismatch && replica.breaker.admits(replica.pending));
     const ready = usable.filter((replica) => replica.upstream.state === 'ready');
     const tiers = [ready.filter((replica) => !replica.outlier.ejected), ready];
@@ -82,13 +94,26 @@ export class Router {
       pool.map((replica) => replica.candidate),
       context,
     );
-    const replica = pool.find((candidate) => candidate.id === chosen.id) ?? (pool[0] as Replica);
+    return this.#count(pool.find((candidate) => candidate.id === chosen.id) ?? (pool[0] as Replica));
+  }
+
+  #count(replica: Replica): Replica {
     const strategy = this.#strategy.name;
-    const key = `${replica.id}\0${strategy}`;
-    const count = this.#counts.get(key) ?? { replica: replica.id, strategy, count: 0 };
-    count.count += 1;
-    this.#counts.set(key, count);
-    this.#counter?.inc({ server: this.#server, replica: replica.id, strategy });
+    let byReplica = this.#tallies.get(strategy);
+    if (!byReplica) {
+      byReplica = new Map();
+      this.#tallies.set(strategy, byReplica);
+    }
+    let tally = byReplica.get(replica.id);
+    if (!tally) {
+      tally = {
+        decisions: { replica: replica.id, strategy, count: 0 },
+        metric: this.#counter?.labels({ server: this.#server, replica: replica.id, strategy }),
+      };
+      byReplica.set(replica.id, tally);
+    }
+    tally.decisions.count += 1;
+    tally.metric?.inc();
     return replica;
   }
 
@@ -117,6 +142,8 @@ export class Router {
 
   /** Decisions so far, per replica and strategy. */
   decisions(): DecisionCount[] {
-    return [...this.#counts.values()].map((count) => ({ ...count }));
+    return [...this.#tallies.values()].flatMap((byReplica) =>
+      [...byReplica.values()].map((tally) => ({ ...tally.decisions })),
+    );
   }
 }
