@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
 import { type BadLine, JsonLineReader, JsonLineWriter, type LineHandlers } from '../protocol/json-lines.ts';
+import type { DirectRequests } from './direct-requests.ts';
 import { takeEarlySpawn } from './early-spawn.ts';
 import { killGroup, type StdioParams, spawnStdioChild } from './spawn-child.ts';
 import { StderrBuffer } from './stderr-buffer.ts';
@@ -17,6 +18,8 @@ const TERM_MS = 2_000;
  */
 export class ChildStdioTransport implements Transport {
   onclose?: () => void;
+  /** Requests sent beside the SDK client's: offered each message first, told when the connection closed. */
+  direct?: Pick<DirectRequests, 'take' | 'closed'>;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
   readonly stderr = new StderrBuffer();
@@ -75,6 +78,7 @@ export class ChildStdioTransport implements Transport {
         this.exitSignal = signal;
         this.#child = undefined;
         killGroup(child, 'SIGKILL'); // leave no orphaned grandchildren behind
+        this.direct?.closed();
         this.onclose?.();
       });
       // One 'error' listener per stream: an EPIPE after the child died must not crash the hub.
@@ -109,6 +113,7 @@ export class ChildStdioTransport implements Transport {
   readonly #flush = (): void => {
     this.#paused = false;
     for (let message = this.#queue.shift(); message; message = this.#queue.shift()) {
+      if (this.direct?.take(message)) continue;
       try {
         this.onmessage?.(message);
       } catch (error) {

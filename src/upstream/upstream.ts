@@ -17,6 +17,7 @@ import { MAX_RESULT_DEPTH, nestedDeeperThan } from '../protocol/depth.ts';
 import { VERSION } from '../version.ts';
 import { CallerRelay } from './caller-relay.ts';
 import { createTransport, negotiationMode } from './connect.ts';
+import { DirectRequests } from './direct-requests.ts';
 import {
   isConnectionLoss,
   isPermanentStartError,
@@ -26,7 +27,7 @@ import {
 } from './errors.ts';
 import { describeStartFailure, redactUrl } from './failure-message.ts';
 import { EMPTY_LISTS, fetchLists, type ListKind, refreshList, type UpstreamLists } from './lists.ts';
-import { describeExit, isRefused, LostConnection } from './lost-connection.ts';
+import { describeExit, LostConnection, lostConnection } from './lost-connection.ts';
 import { PASSTHROUGH } from './passthrough.ts';
 import { MODERN_ERA, mirroredParamHeaders, withCallerEnvelope } from './request-envelope.ts';
 import { DEFAULT_RESTART_POLICY, RestartPolicy } from './restart-policy.ts';
@@ -58,6 +59,7 @@ export interface UpstreamRequestOptions {
  * capabilities with every request instead.)
  */
 const CLIENT_CAPABILITIES = { sampling: {}, elicitation: { form: {}, url: {} }, roots: {} };
+const CLIENT_INFO = { name: 'toolmesh', version: VERSION };
 
 /** How long a call waits for a server that is restarting after having been ready (self-healing). */
 const READY_WAIT_MS = 10_000;
@@ -93,6 +95,8 @@ export class Upstream extends EventEmitter<{
   readonly #policy: RestartPolicy;
   #client: Client | undefined;
   #transport: ChildStdioTransport | undefined;
+  /** A stdio server's requests, sent beside the SDK client (`DirectRequests`); none over HTTP. */
+  #direct: DirectRequests | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
   /** Set when the era probe itself broke the server: later attempts use the plain 2025 handshake. */
   #legacyOnly = false;
@@ -153,18 +157,15 @@ export class Upstream extends EventEmitter<{
     this.#setState(this.restarts === 0 ? 'starting' : 'restarting');
     const transport = createTransport(this.config);
     this.#transport = transport instanceof ChildStdioTransport ? transport : undefined;
-    const client = new Client(
-      { name: 'toolmesh', version: VERSION },
-      {
-        capabilities: CLIENT_CAPABILITIES,
-        versionNegotiation: { mode: negotiationMode(this.config, this.#legacyOnly) },
-        listChanged: {
-          tools: { autoRefresh: false, onChanged: () => this.#onListChanged('tools') },
-          prompts: { autoRefresh: false, onChanged: () => this.#onListChanged('prompts') },
-          resources: { autoRefresh: false, onChanged: () => this.#onListChanged('resources') },
-        },
+    const client = new Client(CLIENT_INFO, {
+      capabilities: CLIENT_CAPABILITIES,
+      versionNegotiation: { mode: negotiationMode(this.config, this.#legacyOnly) },
+      listChanged: {
+        tools: { autoRefresh: false, onChanged: () => this.#onListChanged('tools') },
+        prompts: { autoRefresh: false, onChanged: () => this.#onListChanged('prompts') },
+        resources: { autoRefresh: false, onChanged: () => this.#onListChanged('resources') },
       },
-    );
+    });
     this.#relay.wire(client);
     try {
       // One deadline for the whole start: spawn, handshake and the first listing.
@@ -194,6 +195,9 @@ export class Upstream extends EventEmitter<{
     this.protocolVersion = client.getNegotiatedProtocolVersion();
     this.serverVersion = client.getServerVersion()?.version;
     this.capabilities = client.getServerCapabilities() ?? {};
+    const info = { info: CLIENT_INFO, capabilities: CLIENT_CAPABILITIES };
+    this.#direct = this.#transport && new DirectRequests(this.#transport, this.protocolVersion, info);
+    if (this.#transport) this.#transport.direct = this.#direct;
     this.#everReady = true;
     client.onclose = () => this.#onConnectionLost(client);
     this.#policy.onReady();
@@ -208,6 +212,7 @@ export class Upstream extends EventEmitter<{
   #onConnectionLost(client: Client): void {
     if (this.#client !== client || this.state === 'stopped') return;
     this.#client = undefined;
+    this.#direct = undefined;
     this.#standing.connectionLost();
     this.pid = undefined;
     const exit = this.#transport ? describeExit(this.#transport) : 'connection lost';
@@ -336,22 +341,28 @@ export class Upstream extends EventEmitter<{
     const { origin } = options;
     const request = { method, params: withCallerEnvelope(params, origin, this.protocolVersion) };
     const timeout = options.timeoutMs ?? this.config.timeouts.callMs;
+    const direct = this.#direct;
+    const common = {
+      signal: options.signal,
+      timeout,
+      // Without an onprogress callback the SDK sends no progress token, and progress could never reset the timer.
+      onprogress: options.onprogress ?? (() => {}),
+      maxTotalTimeout: this.config.timeouts.maxTotalMs ?? timeout * 10,
+    };
     const send = () =>
-      client.request(request, PASSTHROUGH, {
-        signal: options.signal,
-        timeout,
-        // Without an onprogress callback the SDK sends no progress token, and progress could never reset the timer.
-        onprogress: options.onprogress ?? (() => {}),
-        resetTimeoutOnProgress: true,
-        maxTotalTimeout: this.config.timeouts.maxTotalMs ?? timeout * 10,
-        // A 2026-era server asking for input is answered by the caller, not by the hub.
-        allowInputRequired: true,
-        // SEP-2243: a 2026-era HTTP server expects a tool's `x-mcp-header` arguments mirrored.
-        headers:
-          this.#transport || client.getProtocolEra() !== 'modern'
-            ? undefined
-            : mirroredParamHeaders(this.lists.tools, method, params),
-      }) as Promise<Result>;
+      direct
+        ? direct.request(method, request.params, common)
+        : (client.request(request, PASSTHROUGH, {
+            ...common,
+            resetTimeoutOnProgress: true,
+            // A 2026-era server asking for input is answered by the caller, not by the hub.
+            allowInputRequired: true,
+            // SEP-2243: a 2026-era HTTP server expects a tool's `x-mcp-header` arguments mirrored.
+            headers:
+              client.getProtocolEra() !== 'modern'
+                ? undefined
+                : mirroredParamHeaders(this.lists.tools, method, params),
+          }) as Promise<Result>);
     try {
       const result = await this.#relay.track(origin, send);
       if (!nestedDeeperThan(result)) return result;
@@ -361,17 +372,7 @@ export class Upstream extends EventEmitter<{
       const unseen = isSessionLost(error);
       if (!unseen && !isConnectionLoss(error)) throw upstreamError(error, this.name);
       if (this.#transport === undefined) this.#onConnectionLost(client); // HTTP: no process to watch
-      const how = this.#transport ? describeExit(this.#transport) : 'closed the connection';
-      const hubError = new HubError(
-        'UPSTREAM_UNAVAILABLE',
-        `server "${this.name}" ${how} during the request`,
-        {
-          server: this.name,
-          retryable: true,
-          cause: error,
-        },
-      );
-      throw new LostConnection(hubError, unseen || isRefused(error));
+      throw lostConnection(error, this.name, this.#transport, unseen);
     }
   }
 
