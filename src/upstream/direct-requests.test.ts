@@ -40,7 +40,7 @@ describe('DirectRequests', () => {
   it('in the 2026 era: the envelope on every message, resultType required and lifted', async () => {
     const { direct, sent, options } = connection(MODERN_ERA);
     const call = direct.request('tools/call', { name: 'a', _meta: { custom: 1 } }, options());
-    const meta = (sent[0]?.params as { _meta: Record<string, unknown> })._meta;
+    const meta = (sent[0]?.params as { _meta?: Record<string, unknown> } | undefined)?._meta ?? {};
     assert.equal(meta['io.modelcontextprotocol/protocolVersion'], MODERN_ERA);
     assert.deepEqual(meta['io.modelcontextprotocol/clientInfo'], CLIENT.info);
     assert.equal(meta.custom, 1);
@@ -132,6 +132,6 @@ describe('DirectRequests', () => {
     const call = direct.request('tools/call', { name: 'a' }, options({ signal: controller.signal }));
     controller.abort('the client went away');
     await assert.rejects(call, SdkError);
-    assert.equal((sent.at(-1)?.params as { requestId?: unknown }).requestId, -1);
+    assert.equal((sent.at(-1)?.params as { requestId?: unknown } | undefined)?.requestId, -1);
   });
 });
