@@ -35,6 +35,9 @@ describe('DirectRequests', () => {
     assert.equal(direct.take(answer(-1, { result: { content: [], resultType: 'complete' } })), true);
     assert.deepEqual(await call, { content: [] });
     assert.equal(direct.take(answer(-1, { result: {} })), true, 'a late second answer is dropped');
+    const stringly = direct.request('tools/call', { name: 'echo' }, options());
+    assert.equal(direct.take(answer('-2', { result: { content: [] } })), true, 'an id sent back as a string');
+    assert.deepEqual(await stringly, { content: [] });
   });
 
   it('in the 2026 era: the envelope on every message, resultType required and lifted', async () => {

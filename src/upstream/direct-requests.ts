@@ -99,12 +99,13 @@ export class DirectRequests {
     if ('method' in message) {
       if (message.method !== 'notifications/progress') return false;
       const { progressToken, ...progress } = (message.params ?? {}) as { progressToken?: unknown };
-      if (typeof progressToken !== 'number' || progressToken >= 0) return false;
-      this.#progress(progressToken, progress as { progress: number });
+      const token = ownId(progressToken);
+      if (token === undefined) return false;
+      this.#progress(token, progress as { progress: number });
       return true;
     }
-    const id = 'id' in message ? message.id : undefined;
-    if (typeof id !== 'number' || id >= 0) return false;
+    const id = ownId('id' in message ? message.id : undefined);
+    if (id === undefined) return false;
     const pending = this.#settle(id);
     if (!pending) return true; // answered after it was cancelled or timed out: nobody waits for it
     if ('error' in message) {
@@ -182,6 +183,12 @@ export class DirectRequests {
     pending.options.signal?.removeEventListener('abort', pending.onAbort);
     return pending;
   }
+}
+
+/** One of these requests' ids (negative), also as a server that turns ids into strings sends it back. */
+function ownId(value: unknown): number | undefined {
+  const id = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof id === 'number' && Number.isInteger(id) && id < 0 ? id : undefined;
 }
 
 /** What the SDK rejects a request it gave up on with (the replica turns an abort into `CANCELLED`). */
