@@ -21,8 +21,16 @@ const ROUND_TIMEOUT_MS = 600_000;
 /** A round that carries only a `requestState` is retried after this pause, as the SDK's shim does. */
 const STATE_ONLY_PAUSE_MS = 250;
 
+/** The connection a direct call is answered on: stdio, or one 2025-era HTTP session. */
+export interface CallLink {
+  /** Sends what belongs to request `to`: its answer, its progress and log messages, its input requests. */
+  send(message: JSONRPCMessage, to: RequestId): Promise<void>;
+  /** The HTTP session, which names the client for affinity and per-client limits. */
+  readonly sessionId?: string;
+}
+
 /**
- * `tools/call` on a 2025-era stdio connection, answered without the SDK's request handling; every other
+ * `tools/call` on a 2025-era connection (stdio, or an HTTP session), answered without the SDK's request handling; every other
  * message (and a call on a 2026-era connection, or with unusual params) goes to the SDK as before. Why: per
  * call, the SDK's server validates the request twice and the result once with zod and builds a context of a
  * dozen closures, a third of the hub's allocations (`npm run bench:alloc`) and the largest share of its CPU
@@ -36,15 +44,15 @@ const STATE_ONLY_PAUSE_MS = 250;
  */
 export class DirectToolCalls {
   readonly #face: McpFace;
-  readonly #send: (message: JSONRPCMessage) => Promise<void>;
+  readonly #link: CallLink;
   #server: Server | undefined;
   /** The method of the connection's first request: `initialize` pins the 2025 era. */
   #opening: string | undefined;
   readonly #calls = new Map<RequestId, AbortController>();
 
-  constructor(face: McpFace, send: (message: JSONRPCMessage) => Promise<void>) {
+  constructor(face: McpFace, link: CallLink) {
     this.#face = face;
-    this.#send = send;
+    this.#link = link;
   }
 
   /** The connection's server, once the SDK has made it. */
@@ -88,9 +96,10 @@ export class DirectToolCalls {
   async #answer(server: Server, id: RequestId, params: CallToolRequestParams): Promise<void> {
     const controller = new AbortController();
     this.#calls.set(id, controller);
+    const call: DirectCall = { server, id, params, signal: controller.signal };
     let answer: JSONRPCMessage;
     try {
-      const result = await this.#call(server, params, controller.signal);
+      const result = await this.#call(call);
       answer = {
         jsonrpc: '2.0',
         id,
@@ -109,33 +118,26 @@ export class DirectToolCalls {
       this.#calls.delete(id);
     }
     if (controller.signal.aborted) return; // a cancelled request is not answered (the SDK does the same)
-    await this.#send(answer).catch(() => {}); // the client is gone: nothing left to tell it
+    await this.#link.send(answer, id).catch(() => {}); // the client is gone: nothing left to tell it
   }
 
   /** Runs the call, answering each round of input it asks for by pushing the requests to the client. */
-  async #call(server: Server, params: CallToolRequestParams, signal: AbortSignal): Promise<CallToolResult> {
-    let result = await this.#face.callTool(server, params, this.#context(server, params, signal));
+  async #call(call: DirectCall): Promise<CallToolResult> {
+    const { server, params } = call;
+    let result = await this.#face.callTool(server, params, this.#context(call));
     for (let round = 1; isInputRequiredResult(result); round += 1) {
       if (round > MAX_INPUT_ROUNDS)
         return failed(`${params.name} asked for input more than ${MAX_INPUT_ROUNDS} times`);
-      const responses = await this.#fulfil(server, result, signal);
+      const responses = await this.#fulfil(call, result);
       if (typeof responses === 'string') return failed(responses);
       const state = typeof result.requestState === 'string' ? result.requestState : undefined;
-      result = await this.#face.callTool(
-        server,
-        params,
-        this.#context(server, params, signal, responses, state),
-      );
+      result = await this.#face.callTool(server, params, this.#context(call, responses, state));
     }
     return result;
   }
 
   /** The input one round asks for, from the client; a string says why it could not be had. */
-  async #fulfil(
-    server: Server,
-    round: InputRequiredResult,
-    signal: AbortSignal,
-  ): Promise<InputResponses | string | undefined> {
+  async #fulfil(call: DirectCall, round: InputRequiredResult): Promise<InputResponses | string | undefined> {
     const requests = Object.entries(round.inputRequests ?? {});
     if (requests.length === 0) {
       await new Promise((resolve) => setTimeout(resolve, STATE_ONLY_PAUSE_MS));
@@ -143,28 +145,24 @@ export class DirectToolCalls {
     }
     try {
       const answers = await Promise.all(
-        requests.map(async ([key, request]) => [key, await push(server, request as InputRequest, signal)]),
+        requests.map(async ([key, request]) => [key, await push(call, request as InputRequest, call.signal)]),
       );
       return Object.fromEntries(answers) as InputResponses;
     } catch (error) {
-      if (signal.aborted) throw error;
+      if (call.signal.aborted) throw error;
       return `Fulfilling input required by 'tools/call' failed: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
 
-  /** The request context `McpFace.callTool` reads, for a 2025-era connection (no envelope, no session). */
-  #context(
-    server: Server,
-    params: CallToolRequestParams,
-    signal: AbortSignal,
-    inputResponses?: InputResponses,
-    requestState?: string,
-  ): RequestContext {
+  /** The request context `McpFace.callTool` reads, for a 2025-era connection (no envelope). */
+  #context(call: DirectCall, inputResponses?: InputResponses, requestState?: string): RequestContext {
+    const { server, id } = call;
     return {
-      push: { ask: (request, signal) => push(server, request, signal) },
+      sessionId: this.#link.sessionId,
+      push: { ask: (request, signal) => push(call, request, signal) },
       mcpReq: {
-        signal,
-        _meta: params._meta,
+        signal: call.signal,
+        _meta: call.params._meta,
         envelope: undefined,
         inputResponses,
         requestState: (() => requestState) as RequestContext['mcpReq']['requestState'],
@@ -173,20 +171,36 @@ export class DirectToolCalls {
           if (notification.method === 'notifications/message' && !server.getCapabilities().logging) {
             return Promise.resolve();
           }
-          return this.#send({ jsonrpc: '2.0', ...notification } as JSONRPCMessage);
+          return this.#link.send({ jsonrpc: '2.0', ...notification } as JSONRPCMessage, id);
         },
       },
     };
   }
 }
 
-/** Sends one request for input to the client on its connection, with the server's public senders. */
-function push(server: Server, request: InputRequest, signal: AbortSignal): Promise<Result> {
-  const options = { signal, timeout: ROUND_TIMEOUT_MS, resetTimeoutOnProgress: true };
+/** One call answered here: the connection's server, the client's request, and its cancellation. */
+interface DirectCall {
+  readonly server: Server;
+  readonly id: RequestId;
+  readonly params: CallToolRequestParams;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Sends one request for input to the client, with the server's public senders; over HTTP it goes on the
+ * stream of the call's request (`relatedRequestId`), as the SDK's own do.
+ */
+function push(call: DirectCall, request: InputRequest, signal: AbortSignal): Promise<Result> {
+  const options = {
+    signal,
+    timeout: ROUND_TIMEOUT_MS,
+    resetTimeoutOnProgress: true,
+    relatedRequestId: call.id,
+  };
   const params = request.params as never;
-  if (request.method === 'sampling/createMessage') return server.createMessage(params, options);
-  if (request.method === 'elicitation/create') return server.elicitInput(params, options);
-  return server.listRoots(params, options);
+  if (request.method === 'sampling/createMessage') return call.server.createMessage(params, options);
+  if (request.method === 'elicitation/create') return call.server.elicitInput(params, options);
+  return call.server.listRoots(params, options);
 }
 
 /** A tool result that says the call failed (what the SDK's shim answers when input cannot be had). */

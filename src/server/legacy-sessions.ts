@@ -5,6 +5,7 @@ import {
   type RequestId,
   WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
+import { DirectToolCalls } from './direct-tool-calls.ts';
 import { memoryEventStore } from './event-store.ts';
 import { preferJson } from './json-response.ts';
 import type { McpFace } from './mcp-server.ts';
@@ -96,11 +97,24 @@ export class LegacySessions {
         void this.#sessions.set(id, { transport, lastSeen: Date.now(), inFlight }),
     });
     answeredIn(inFlight, transport);
+    const direct = new DirectToolCalls(this.#face, {
+      send: (message, to) => transport.send(message, { relatedRequestId: to }),
+      get sessionId() {
+        return transport.sessionId;
+      },
+    });
     // Set before connect(): the SDK chains an onclose that exists already.
     transport.onclose = () => {
       if (transport.sessionId) this.#sessions.delete(transport.sessionId);
+      direct.close();
     };
-    await (await this.#face.create(true)).connect(transport);
+    const server = await this.#face.create(true);
+    await server.connect(transport);
+    direct.attach(server);
+    const toSdk = transport.onmessage;
+    transport.onmessage = (message, extra) => {
+      if (!direct.claim(message)) toSdk?.(message, extra);
+    };
     return preferJson(await transport.handleRequest(request, { parsedBody: body }));
   }
 

@@ -22,7 +22,7 @@ export interface StdioConnection {
 export function serveStdio(hub: Hub, connection?: StdioConnection): Promise<void> {
   const face = connection?.face ?? new McpFace(hub);
   const wire = new StdioWire(connection?.input, connection?.output);
-  const direct = new DirectToolCalls(face, (message) => wire.send(message));
+  const direct = new DirectToolCalls(face, { send: (message) => wire.send(message) });
   wire.claim = (message) => direct.claim(message);
   sdkServeStdio(
     async () => {
