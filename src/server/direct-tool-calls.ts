@@ -30,11 +30,12 @@ export interface CallLink {
 }
 
 /**
- * `tools/call` on a 2025-era connection (stdio, or an HTTP session), answered without the SDK's request handling; every other
- * message (and a call on a 2026-era connection, or with unusual params) goes to the SDK as before. Why: per
- * call, the SDK's server validates the request twice and the result once with zod and builds a context of a
- * dozen closures, a third of the hub's allocations (`npm run bench:alloc`) and the largest share of its CPU
- * after the pipe writes. A proxy forwards a result it did not make; the client validates it anyway.
+ * `tools/call` on a 2025-era connection (stdio, or an HTTP session), answered without the SDK's request
+ * handling; every other message (and a call on a 2026-era connection, or with unusual params) goes to the
+ * SDK as before. Why: per call, the SDK's server validates the request twice and the result once with zod
+ * and builds a context of a dozen closures, a third of the hub's allocations (`npm run bench:alloc`) and
+ * the largest share of its CPU after the pipe writes. A proxy forwards a result it did not make; the client
+ * validates it anyway.
  *
  * The call takes the same path as through the SDK (`McpFace.callTool`, with a context built here), except
  * that an upstream's requests for input are pushed to the client at once (`push`: a 2025-era client takes
