@@ -50,7 +50,7 @@ type CallRelay = Pick<BridgedCall, 'signal' | 'onprogress' | 'ask' | 'log'>;
 export interface RequestContext {
   readonly sessionId?: string;
   /**
-   * Set where the client takes requests pushed on its connection (2025-era stdio, `DirectToolCalls`): an
+   * Set where the client takes requests pushed on its connection (2025 era, `DirectToolCalls`): an
    * upstream's requests for input go straight to it, not through the input bridge's rounds.
    */
   readonly push?: Pick<CallOrigin, 'ask'>;
@@ -203,8 +203,8 @@ export class McpFace {
   }
 
   /**
-   * Answers a `tools/call` of `server`'s client: through the SDK's handler, or straight from the stdio wire
-   * (`DirectToolCalls`), which builds its own `ctx`. The result may be `input_required`.
+   * Answers a `tools/call` of `server`'s client: through the SDK's handler, or from `DirectToolCalls` (a
+   * 2025-era connection, stdio or HTTP), which builds its own `ctx`. The result may be `input_required`.
    */
   async callTool(
     server: Server,
