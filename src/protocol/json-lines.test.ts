@@ -103,4 +103,18 @@ describe('JsonLineWriter', () => {
     slow.destroy();
     await assert.rejects(writer.write({ jsonrpc: '2.0', method: 'late' }), /Not connected/);
   });
+
+  it('a message nested too deep to write fails its promise, and writes nothing', async () => {
+    const out = new PassThrough();
+    const writer = new JsonLineWriter(out);
+    let deep: unknown = [];
+    for (let level = 0; level < 200_000; level += 1) deep = [deep];
+    const params = { arguments: { deep } };
+    let written: Promise<void> | undefined;
+    assert.doesNotThrow(() => {
+      written = writer.write({ jsonrpc: '2.0', id: 1, method: 'tools/call', params });
+    });
+    await assert.rejects(written as Promise<void>, RangeError);
+    assert.equal(out.read(), null);
+  });
 });

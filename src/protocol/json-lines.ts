@@ -111,7 +111,14 @@ export class JsonLineWriter {
   write(message: JSONRPCMessage): Promise<void> {
     const stream = this.#stream;
     if (stream.destroyed || stream.writableEnded) return Promise.reject(new Error('Not connected'));
-    if (stream.write(`${JSON.stringify(message)}\n`)) return Promise.resolve();
+    let line: string;
+    try {
+      line = `${JSON.stringify(message)}\n`;
+    } catch (error) {
+      // Nested deeper than the stack allows: the caller's promise fails, it does not throw in its face.
+      return Promise.reject(error);
+    }
+    if (stream.write(line)) return Promise.resolve();
     this.#drained ??= new Promise<void>((resolve) => {
       const done = () => {
         stream.off('drain', done);
