@@ -130,11 +130,12 @@ export class DirectRequests {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
       return new SdkError(SdkErrorCode.InvalidResult, 'Invalid result: not an object');
     }
-    const { resultType, ...rest } = raw as Record<string, unknown>;
-    if (resultType === undefined) {
+    // Most results pass as they are: copied only to lift a `resultType` off.
+    if (!('resultType' in raw)) {
       if (!this.#envelope) return raw as Result;
       return new SdkError(SdkErrorCode.InvalidResult, 'Invalid result: missing required resultType');
     }
+    const { resultType, ...rest } = raw as Record<string, unknown>;
     if (resultType === 'input_required' && this.#envelope) return raw as Result;
     if (resultType === 'complete' || !this.#envelope) return rest as Result;
     return new SdkError(
