@@ -66,6 +66,13 @@ describe('DirectRequests', () => {
       failing,
       (error: unknown) => error instanceof ProtocolError && error.code === -32602,
     );
+    const empty = direct.request('tools/call', { name: 'a' }, options());
+    direct.take({ jsonrpc: '2.0', id: -2 } as JSONRPCMessage);
+    await assert.rejects(
+      empty,
+      /Invalid result: not an object/,
+      'neither result nor error: an error, not a hang',
+    );
     const open = direct.request('tools/call', { name: 'a' }, options());
     direct.closed();
     await assert.rejects(

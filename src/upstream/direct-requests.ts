@@ -111,8 +111,9 @@ export class DirectRequests {
     if ('error' in message) {
       const { code, message: text, data } = message.error;
       pending.reject(ProtocolError.fromError(code, text, data));
-    } else if ('result' in message) {
-      const decoded = this.#decode(message.result as Record<string, unknown>);
+    } else {
+      // A response with neither `result` nor `error` decodes as "not an object": it must not leave the caller waiting.
+      const decoded = this.#decode((message as { result?: unknown }).result);
       if (decoded instanceof Error) pending.reject(decoded);
       else pending.resolve(decoded);
     }
