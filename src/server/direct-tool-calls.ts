@@ -10,7 +10,8 @@ import {
   type Server,
 } from '@modelcontextprotocol/server';
 import type { InputRequest } from '../pipeline/call.ts';
-import type { McpFace, RequestContext } from './mcp-server.ts';
+import type { McpFace } from './mcp-server.ts';
+import type { RequestContext } from './request-context.ts';
 import { toWireError } from './wire-errors.ts';
 
 /** The params of a plain 2025-era `tools/call`; one with other keys (a task, say) takes the SDK's path. */

@@ -2,21 +2,15 @@ import { randomUUID } from 'node:crypto';
 import {
   type CallToolRequestParams,
   type CallToolResult,
-  CLIENT_CAPABILITIES_META_KEY,
-  type ClientCapabilities,
   type InputRequiredResult,
-  LOG_LEVEL_META_KEY,
   type LoggingLevel,
   type LoggingMessageNotificationParams,
-  type Result,
-  SERVER_INFO_META_KEY,
   Server,
-  type ServerContext,
 } from '@modelcontextprotocol/server';
 import { servedPrompts } from '../catalog/catalog.ts';
 import { HubError } from '../errors.ts';
 import type { Hub, OptionalFeatures } from '../hub.ts';
-import type { CallOrigin, HubCall, RoutedMethod } from '../pipeline/call.ts';
+import type { HubCall, RoutedMethod } from '../pipeline/call.ts';
 import type { ListKind } from '../upstream/lists.ts';
 import { VERSION } from '../version.ts';
 import { type BridgedCall, type DownstreamLeg, InputBridge } from './input-bridge.ts';
@@ -29,6 +23,7 @@ import {
   unwrapCallTool,
 } from './meta-tools.ts';
 import { page } from './pagination.ts';
+import { envelopeOf, type RequestContext, withoutPerHopMeta } from './request-context.ts';
 import { toWireError } from './wire-errors.ts';
 
 /** RFC 5424 severities as MCP names them, least severe first. */
@@ -45,32 +40,6 @@ const LOG_LEVELS: readonly LoggingLevel[] = [
 
 /** How what an upstream sends while serving a call reaches the client: bridged, or pushed (`push`). */
 type CallRelay = Pick<BridgedCall, 'signal' | 'onprogress' | 'ask' | 'log'>;
-
-/** What the hub reads of the SDK's request context; `DirectToolCalls` builds one of its own. */
-export interface RequestContext {
-  readonly sessionId?: string;
-  /**
-   * Set where the client takes requests pushed on its connection (2025 era, `DirectToolCalls`): an
-   * upstream's requests for input go straight to it, not through the input bridge's rounds.
-   */
-  readonly push?: Pick<CallOrigin, 'ask'>;
-  readonly mcpReq: Pick<
-    ServerContext['mcpReq'],
-    'signal' | '_meta' | 'envelope' | 'inputResponses' | 'requestState' | 'notify'
-  >;
-}
-
-/** What a 2026-era request's `_meta` envelope says about its client; `undefined` on a 2025-era connection. */
-function envelopeOf(
-  ctx: RequestContext,
-): { capabilities?: ClientCapabilities; logLevel?: LoggingLevel } | undefined {
-  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
-  if (!envelope) return undefined;
-  return {
-    capabilities: envelope[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined,
-    logLevel: envelope[LOG_LEVEL_META_KEY] as LoggingLevel | undefined,
-  };
-}
 
 function atOrAbove(level: LoggingLevel, threshold: LoggingLevel | undefined): boolean {
   return threshold === undefined || LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(threshold);
@@ -264,6 +233,7 @@ export class McpFace {
         ...(inputResponses !== undefined && { inputResponses }),
         ...(requestState !== undefined && { requestState }),
       };
+      const envelope = envelopeOf(ctx);
       const run = (through: CallRelay) => {
         const call: HubCall = {
           method,
@@ -271,8 +241,8 @@ export class McpFace {
           signal: through.signal,
           onprogress: through.onprogress,
           origin: {
-            capabilities: envelopeOf(ctx)?.capabilities ?? server.getClientCapabilities() ?? {},
-            logLevel: envelopeOf(ctx)?.logLevel ?? this.#levels.get(server),
+            capabilities: envelope?.capabilities ?? server.getClientCapabilities() ?? {},
+            logLevel: envelope?.logLevel ?? this.#levels.get(server),
             ask: through.ask,
             log: through.log,
           },
@@ -387,15 +357,4 @@ export class McpFace {
       Promise.all(sends).catch(() => {});
     }
   }
-}
-
-/**
- * Reserved `_meta` keys that describe one hop (the upstream's identity) must not reach the client as if
- * they described the hub; the SDK stamps the hub's own where the era calls for it. Other keys pass through.
- */
-function withoutPerHopMeta(result: Result): Result {
-  const meta = result._meta;
-  if (!meta || !(SERVER_INFO_META_KEY in meta)) return result;
-  const { [SERVER_INFO_META_KEY]: _upstreamInfo, ...rest } = meta;
-  return { ...result, _meta: rest };
 }

@@ -1,0 +1,47 @@
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  type ClientCapabilities,
+  LOG_LEVEL_META_KEY,
+  type LoggingLevel,
+  type Result,
+  SERVER_INFO_META_KEY,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
+import type { CallOrigin } from '../pipeline/call.ts';
+
+/** What the hub reads of the SDK's request context; `DirectToolCalls` builds one of its own. */
+export interface RequestContext {
+  readonly sessionId?: string;
+  /**
+   * Set where the client takes requests pushed on its connection (2025 era, `DirectToolCalls`): an
+   * upstream's requests for input go straight to it, not through the input bridge's rounds.
+   */
+  readonly push?: Pick<CallOrigin, 'ask'>;
+  readonly mcpReq: Pick<
+    ServerContext['mcpReq'],
+    'signal' | '_meta' | 'envelope' | 'inputResponses' | 'requestState' | 'notify'
+  >;
+}
+
+/** What a 2026-era request's `_meta` envelope says about its client; `undefined` on a 2025-era connection. */
+export function envelopeOf(
+  ctx: RequestContext,
+): { capabilities?: ClientCapabilities; logLevel?: LoggingLevel } | undefined {
+  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  if (!envelope) return undefined;
+  return {
+    capabilities: envelope[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined,
+    logLevel: envelope[LOG_LEVEL_META_KEY] as LoggingLevel | undefined,
+  };
+}
+
+/**
+ * Reserved `_meta` keys that describe one hop (the upstream's identity) must not reach the client as if
+ * they described the hub; the SDK stamps the hub's own where the era calls for it. Other keys pass through.
+ */
+export function withoutPerHopMeta(result: Result): Result {
+  const meta = result._meta;
+  if (!meta || !(SERVER_INFO_META_KEY in meta)) return result;
+  const { [SERVER_INFO_META_KEY]: _upstreamInfo, ...rest } = meta;
+  return { ...result, _meta: rest };
+}
