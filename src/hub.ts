@@ -9,7 +9,12 @@ import { type Catalog, type CatalogSource, EMPTY_CATALOG, resourceOwner } from '
 import { CatalogKeeper } from './catalog/keeper.ts';
 import { DEFAULT_STORE_PATH } from './config/catalog-config.ts';
 import type { DiscoveryConfig } from './config/discovery.ts';
-import type { CatalogConfig, HubConfig, ServerConfig } from './config/model.ts';
+import {
+  type CatalogConfig,
+  type HubConfig,
+  LOCAL_TOOLS_CATALOG,
+  type ServerConfig,
+} from './config/model.ts';
 import { describeError, HubError } from './errors.ts';
 import { type Logger, silentLogger } from './observability/logger.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
@@ -127,6 +132,7 @@ export class Hub extends EventEmitter<{
         this.#rebuild();
         this.#started = true;
         this.keeper.remember(this.#catalog, this.#sources());
+        this.#reportConflicts();
         this.keeper.watch();
       },
     );
@@ -355,6 +361,7 @@ export class Hub extends EventEmitter<{
     const local = [...this.#local.values()].map(({ source }) => ({
       name: source.name,
       prefix: false,
+      catalog: LOCAL_TOOLS_CATALOG,
       lists: { ...EMPTY_LISTS, tools: source.tools() },
     }));
     return [...servers, ...local];
@@ -363,7 +370,14 @@ export class Hub extends EventEmitter<{
   #rebuild(): void {
     const sources = this.#sources();
     this.#catalog = this.keeper.build(sources);
-    if (this.#started) this.keeper.remember(this.#catalog, sources);
+    if (!this.#started) return;
+    this.keeper.remember(this.#catalog, sources);
+    this.#reportConflicts();
+  }
+
+  // Each collision once, and not during start-up, where each server getting ready joins the same collision
+  // (20 servers: 19 warnings, each one entry longer), but once the first catalog is complete.
+  #reportConflicts(): void {
     for (const conflict of this.#catalog.conflicts) {
       const key = `${conflict.kind}\0${conflict.name}\0${conflict.entries.map((e) => e.served).join()}`;
       if (this.#reportedConflicts.has(key)) continue; // say it once, not on every rebuild

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import pino from 'pino';
 import type { Catalog } from '../src/catalog/catalog.ts';
 import { type CatalogConfig, DEFAULT_SERVER_CATALOG } from '../src/config/model.ts';
 import { createTestHub, type TestServer } from '../src/testing/test-hub.ts';
@@ -110,6 +111,28 @@ describe('conflict strategies with real servers', () => {
       assert.ok(listed.includes('fs2__read_text_file') && listed.includes('fx__echo'));
       await client.close();
     });
+  });
+
+  it('logs each collision once, naming every server, when start-up is complete', async () => {
+    // Before, each server getting ready re-logged the collision with one entry more: 3 warnings here.
+    const warnings: { msg: string; name: string; entries: { server: string }[] }[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
+    const echo = (name: string): TestServer => ({ name, ...stdioFixture('echo', ['--name', name]) });
+    const hub = await createTestHub([echo('e1'), echo('e2'), echo('e3'), echo('e4')], { logger });
+    try {
+      const collisions = warnings.filter((w) => w.msg.startsWith('name collision'));
+      const echoes = collisions.filter((w) => w.name === 'echo');
+      assert.equal(echoes.length, 1, JSON.stringify(echoes));
+      assert.deepEqual(echoes[0]?.entries.map((e) => e.server).sort(), ['e1', 'e2', 'e3', 'e4']);
+      // One warning per colliding name, and only for names that collide.
+      assert.equal(new Set(collisions.map((w) => w.name)).size, collisions.length);
+      assert.equal(collisions.length, hub.hub.catalog.conflicts.length);
+      // A server that restarts rejoins the same collision: nothing new to say.
+      await hub.hub.restartServer('e2');
+      assert.equal(warnings.filter((w) => w.msg.startsWith('name collision')).length, collisions.length);
+    } finally {
+      await hub.close();
+    }
   });
 
   it('conditional: unique names bare, colliding names prefixed on first sight', async () => {

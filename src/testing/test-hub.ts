@@ -9,7 +9,7 @@ import {
   type ServerConfig,
 } from '../config/model.ts';
 import { Hub } from '../hub.ts';
-import { createLogger, type LogLevel } from '../observability/logger.ts';
+import { createLogger, type Logger, type LogLevel } from '../observability/logger.ts';
 import { attachOrchestration } from '../orchestrate.ts';
 import { type HttpHandle, serveHttp } from '../server/http.ts';
 
@@ -76,6 +76,8 @@ export async function createTestHub(
     discovery?: DiscoveryConfig;
     /** Workflow files (absolute paths or globs) and composite tools to serve. */
     orchestration?: Pick<HubConfig, 'workflows' | 'composites'>;
+    /** Where the hub logs (default: stderr at `TOOLMESH_LOG_LEVEL`, silent when unset). */
+    logger?: Logger;
   } = {},
 ): Promise<TestHub> {
   const config: HubConfig = {
@@ -90,7 +92,7 @@ export async function createTestHub(
     ...options.orchestration,
   };
   const level = (process.env.TOOLMESH_LOG_LEVEL as LogLevel | undefined) ?? 'silent';
-  const hub = new Hub(config, { logger: createLogger(level) });
+  const hub = new Hub(config, { logger: options.logger ?? createLogger(level) });
   const orchestration = await attachOrchestration(hub);
   const http = options.http
     ? await serveHttp(hub, { host: '127.0.0.1', port: 0, sessionIdleMs: options.sessionIdleMs })
