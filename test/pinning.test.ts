@@ -12,10 +12,13 @@ import {
   StreamableHTTPClientTransport,
   type Tool,
 } from '@modelcontextprotocol/client';
+import pino from 'pino';
 import { loadConfig } from '../src/config/load.ts';
+import type { CompositeConfig } from '../src/config/orchestration.ts';
 import { Hub } from '../src/hub.ts';
 import { createLogger, type LogLevel } from '../src/observability/logger.ts';
 import { type HttpHandle, serveHttp } from '../src/server/http.ts';
+import { createTestHub } from '../src/testing/test-hub.ts';
 import { runCli, tempDir, textOf, waitFor } from './faults/_helpers.ts';
 import { fixturePath, nodeBin } from './fixtures/spawn.ts';
 
@@ -202,5 +205,47 @@ describe('pinning with a server that changes a tool between restarts', () => {
     } finally {
       await running.close();
     }
+  });
+});
+
+describe("pinning and the hub's own tools", () => {
+  it('a composite is not pinned: editing it in the config is not a changed tool, as a server tool would be', async () => {
+    const storePath = `${tmp.dir}/composites.db`;
+    const fx = { name: 'fx', command: nodeBin, args: [fixturePath('echo'), '--stdio', '--name', 'fx'] };
+    const run = async (description: string) => {
+      const warnings: string[] = [];
+      const logger = pino(
+        { level: 'warn' },
+        { write: (line: string) => void warnings.push(JSON.parse(line).msg) },
+      );
+      const composites: CompositeConfig[] = [
+        {
+          name: 'twice',
+          description,
+          branches: ['a', 'b'].map((id) => ({ id, tool: 'fx__echo', args: { text: id } })),
+          aggregate: 'concat',
+          minSuccesses: 2,
+        },
+      ];
+      const hub = await createTestHub([fx], { storePath, logger, orchestration: { composites } });
+      const pins = hub.hub.keeper.pins();
+      const served = hub.hub.catalog.tools.get('twice')?.definition.description;
+      await hub.close();
+      return { warnings, pins, served };
+    };
+    const first = await run('Echo twice');
+    // The server's tools are pinned on first sight; the composite is not pinned at all.
+    assert.ok(first.pins.some((pin) => pin.server === 'fx' && pin.tool === 'echo'));
+    assert.deepEqual(
+      first.pins.filter((pin) => pin.server !== 'fx').map((pin) => `${pin.server}/${pin.tool}`),
+      [],
+    );
+    const edited = await run('Echo twice, edited');
+    assert.equal(edited.served, 'Echo twice, edited');
+    assert.deepEqual(
+      edited.warnings.filter((msg) => msg.startsWith('tool definition changed')),
+      [],
+      'an edit of the config is not a rug pull',
+    );
   });
 });

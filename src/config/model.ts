@@ -162,6 +162,13 @@ export const DEFAULT_SERVER_CATALOG: ServerCatalogConfig = {
   overrides: new Map(),
 };
 
+/**
+ * The catalog settings of the hub's own tools (composites, workflows). They come from the user's config,
+ * which is the approval: pinning guards against a server changing its tools behind the user's back, so for
+ * them it is off (before, each edit of a composite was logged as a changed tool).
+ */
+export const LOCAL_TOOLS_CATALOG: ServerCatalogConfig = { ...DEFAULT_SERVER_CATALOG, pinning: 'off' };
+
 export const DEFAULT_LISTEN: Readonly<ListenConfig> = { host: '127.0.0.1', port: 7420, allowedHosts: [] };
 export const DEFAULT_TIMEOUTS = { startupMs: 30_000, callMs: 60_000 } as const;
 
