@@ -35,6 +35,15 @@ describe('argumentsFromPairs', () => {
     assert.throws(() => argumentsFromPairs(['novalue'], schema), CliError);
   });
 
+  it('points a JSON object given as a word to --args', () => {
+    assert.throws(() => argumentsFromPairs(['{"text":"hi"}'], schema), {
+      message: `expected key=value, got "{"text":"hi"}"; for a JSON object use --args '{"text":"hi"}'`,
+    });
+    assert.throws(() => argumentsFromPairs(['novalue'], schema), {
+      message: 'expected key=value, got "novalue"',
+    });
+  });
+
   it('does not let __proto__ change the prototype', () => {
     const args = argumentsFromPairs(['__proto__=x'], schema);
     assert.equal(Object.getPrototypeOf(args), Object.prototype);

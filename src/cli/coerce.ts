@@ -14,7 +14,11 @@ export function argumentsFromPairs(pairs: readonly string[], inputSchema: unknow
   const args: Record<string, unknown> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new CliError(EXIT.USAGE, `expected key=value, got "${pair}"`);
+    if (eq <= 0) {
+      // The usual slip: the whole arguments object as one word, which is what --args takes.
+      const hint = pair.trimStart().startsWith('{') ? `; for a JSON object use --args '${pair}'` : '';
+      throw new CliError(EXIT.USAGE, `expected key=value, got "${pair}"${hint}`);
+    }
     const key = pair.slice(0, eq);
     const raw = pair.slice(eq + 1);
     // defineProperty, not assignment: `__proto__=x` must become a key, not change the prototype.
