@@ -361,6 +361,7 @@ export function render(results: Results): string {
             'upstreams',
             'RSS 2 s after ready, process only (MB)',
             '10 s after ready (MB)',
+            'of which anonymous + files (MB)',
             'with children at 2 s (MB, procs)',
           ],
           startup.idle.map((i) => {
@@ -370,6 +371,9 @@ export function render(results: Results): string {
               String(i.servers),
               f(i.rssMb as number, 1),
               i.rssMbIdle === undefined ? '' : f(i.rssMbIdle as number, 1),
+              i.anonMbIdle === undefined
+                ? ''
+                : `${f(i.anonMbIdle as number, 1)} + ${f(i.fileMbIdle as number, 1)}`,
               `${f(tree.kb / 1024, 0)} (${tree.procs})`,
             ];
           }),

@@ -37,6 +37,7 @@ import {
   type Proc,
   ROOT,
   rssKb,
+  rssParts,
   SLOW,
   sleep,
   start,
@@ -397,13 +398,22 @@ const echoServers = (n: number): StdioServer[] =>
 
 /**
  * RSS of a process that is ready and left alone: 2 s after ready (the tail of start-up), and 10 s after
- * (idle: what `top` shows for a hub nobody uses; the hub returns start-up's memory once idle).
+ * (idle: what `top` shows for a hub nobody uses; the hub returns start-up's memory once idle). At idle also
+ * what the RSS is made of: pages of files (mostly the node binary's code and data, shared with every other
+ * Node process) and anonymous memory (the JS heap, malloc).
  */
 async function idleRss(pid: number) {
   await sleep(2_000);
   const early = { rssMb: round(rssKb(pid) / 1024, 1), tree: treeRssKb(pid) };
   await sleep(8_000);
-  return { ...early, rssMbIdle: round(rssKb(pid) / 1024, 1), treeIdle: treeRssKb(pid) };
+  const { anonKb, fileKb } = rssParts(pid);
+  return {
+    ...early,
+    rssMbIdle: round(rssKb(pid) / 1024, 1),
+    anonMbIdle: round(anonKb / 1024, 1),
+    fileMbIdle: round(fileKb / 1024, 1),
+    treeIdle: treeRssKb(pid),
+  };
 }
 
 async function startup() {

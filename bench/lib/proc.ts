@@ -123,6 +123,21 @@ export function rssKb(pid: number): number {
   }
 }
 
+/**
+ * A process's RSS in its two parts, in KiB (0 when it is gone): anonymous memory (heap, malloc, stacks) and
+ * pages of mapped files (for Node mostly its own binary, which every Node process shares; RSS counts them
+ * in full for each). Shared memory, the rest of `VmRSS`, is nil for Node.
+ */
+export function rssParts(pid: number): { anonKb: number; fileKb: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+    return { anonKb: field('RssAnon'), fileKb: field('RssFile') };
+  } catch {
+    return { anonKb: 0, fileKb: 0 };
+  }
+}
+
 /** RSS of a process plus all its descendants, in KiB, and how many processes that is. */
 export function treeRssKb(pid: number): { kb: number; procs: number } {
   const pids = [pid, ...descendants(pid)];
