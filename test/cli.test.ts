@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -151,6 +151,52 @@ describe('toolmesh CLI', () => {
     const flag = await toolmesh(['servers', '--frob']);
     assert.equal(flag.code, 2);
     assert.match(flag.stderr, /toolmesh servers --help/);
+  });
+
+  it('serve starts itself again in place with lean malloc settings, unless the user set one', async () => {
+    const config = join(mkdtempSync(join(tmpdir(), 'toolmesh-malloc-')), 'toolmesh.yaml');
+    writeFileSync(
+      config,
+      `servers:\n  echo: { command: ${JSON.stringify(nodeBin)}, args: [${JSON.stringify(fixturePath('echo'))}, --stdio] }\n`,
+    );
+    /** The environment of `serve` once it listens: the same process it was started as, pid and arguments. */
+    const servedWith = async (env: NodeJS.ProcessEnv): Promise<Map<string, string>> => {
+      const args = [CLI, 'serve', '--port', '0', '--config', config];
+      const child = spawn(nodeBin, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      try {
+        await new Promise<void>((listening, fail) => {
+          let stderr = '';
+          child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+            stderr += chunk;
+            if (stderr.includes('"url":"')) listening();
+          });
+          child.once('exit', () => fail(new Error(`serve exited: ${stderr}`)));
+        });
+        const read = (file: string) => readFileSync(`/proc/${child.pid}/${file}`, 'utf8').split('\0');
+        assert.deepEqual(read('cmdline').filter(Boolean), [nodeBin, ...args]);
+        return new Map(
+          read('environ').map((line) => [line.split('=')[0] ?? '', line.slice(line.indexOf('=') + 1)]),
+        );
+      } finally {
+        const exited = new Promise((done) => child.once('exit', done));
+        child.kill('SIGTERM');
+        await exited;
+      }
+    };
+    const lean = await servedWith({
+      ...process.env,
+      MALLOC_ARENA_MAX: undefined,
+      MALLOC_TRIM_THRESHOLD_: undefined,
+    });
+    assert.equal(lean.get('MALLOC_ARENA_MAX'), '2');
+    assert.equal(lean.get('MALLOC_TRIM_THRESHOLD_'), '131072');
+    const chosen = await servedWith({
+      ...process.env,
+      MALLOC_ARENA_MAX: '8',
+      MALLOC_TRIM_THRESHOLD_: undefined,
+    });
+    assert.equal(chosen.get('MALLOC_ARENA_MAX'), '8');
+    assert.equal(chosen.has('MALLOC_TRIM_THRESHOLD_'), false);
   });
 
   it('serves the built-in demo over HTTP when no config exists (what npm start runs)', async () => {

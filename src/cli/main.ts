@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describeError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { CliError, EXIT, type ExitCode } from './exit-codes.ts';
+import { restartWithLeanMalloc } from './lean-malloc.ts';
 
 // Node's on-disk compile cache for the commands and everything they load: later starts skip most compile
 // work, about 0.1-0.25 s and 9 MB of RSS for `serve` (docs/benchmarks.md). It lives in the checkout's
@@ -58,6 +59,7 @@ async function main(argv: string[]): Promise<ExitCode> {
     process.stdout.write(`${VERSION}\n`);
     return EXIT.OK;
   }
+  if (name === 'serve') restartWithLeanMalloc(); // before anything is spawned or opened
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!load) throw new CliError(EXIT.USAGE, `unknown command "${name}"\n\n${await usage()}`);
   const command = await load();
