@@ -52,6 +52,18 @@ describe('early spawns', () => {
     killGroup(taken, 'SIGKILL'); // taken by nobody but this test
   });
 
+  it('spawns no more than `limit` processes; the other servers are spawned when they start', () => {
+    const servers = ['a', 'b', 'c'].map((name) => ({ ...echo, name, args: [...echo.args, '--name', name] }));
+    const pids = spawnEarly(servers, 2);
+    assert.equal(pids.length, 2);
+    const taken = servers.map((server) => takeEarlySpawn(stdioParams(server)));
+    assert.deepEqual(
+      taken.map((child) => child !== undefined),
+      [true, true, false],
+    );
+    for (const child of taken) if (child) killGroup(child, 'SIGKILL');
+  });
+
   it('a spawn that failed is not handed out (the transport then fails itself), and does not crash', async () => {
     const missing = testServerConfig({ name: 'missing', command: '/nonexistent/server', args: [] });
     spawnEarly([missing]);

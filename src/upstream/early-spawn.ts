@@ -6,6 +6,7 @@
  * used by a transport that would have spawned exactly that.
  */
 import type { ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { replicaConfigs, type ServerConfig } from '../config/model.ts';
 import { killGroup, type StdioParams, spawnStdioChild, stdioParams } from './spawn-child.ts';
 
@@ -20,15 +21,24 @@ const keyOf = (params: StdioParams): string =>
   JSON.stringify([params.command, params.args, params.cwd ?? null, params.env, params.inheritEnv]);
 
 /**
- * Spawns every enabled stdio server (each replica) of `servers` that has no config problem; returns their
- * process ids (undefined where the spawn failed at once).
+ * Spawns the first `limit` enabled stdio servers (each replica a process) of `servers` that have no config
+ * problem; the others are spawned as usual when the hub starts them. Returns the process ids (undefined
+ * where the spawn failed at once).
+ *
+ * The default limit is one process per CPU: enough to keep the CPUs busy while this process loads, and no
+ * more, since the kernel shares CPU time per process. Spawning all 30 servers of a config at once left
+ * this process one share in 31 while they booted: on 2 cores it took 5-10 s to load a hub that loads in
+ * 0.3 s, and it listened only after 10-16 s (docs/benchmarks.md).
  */
-export function spawnEarly(servers: readonly ServerConfig[]): (number | undefined)[] {
+export function spawnEarly(
+  servers: readonly ServerConfig[],
+  limit = availableParallelism(),
+): (number | undefined)[] {
   const pids: (number | undefined)[] = [];
   for (const server of servers) {
     if (!server.enabled || server.problem) continue;
     for (const replica of replicaConfigs(server)) {
-      if (replica.transport !== 'stdio' || replica.problem) continue;
+      if (replica.transport !== 'stdio' || replica.problem || pids.length >= limit) continue;
       const params = stdioParams(replica);
       const early: EarlyChild = { child: spawnStdioChild(params), failed: false };
       // Until a transport takes it, a failed spawn (a missing command) must not be an unhandled 'error'.
