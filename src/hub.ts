@@ -9,12 +9,8 @@ import { type Catalog, type CatalogSource, EMPTY_CATALOG, resourceOwner } from '
 import { CatalogKeeper } from './catalog/keeper.ts';
 import { DEFAULT_STORE_PATH } from './config/catalog-config.ts';
 import type { DiscoveryConfig } from './config/discovery.ts';
-import {
-  type CatalogConfig,
-  type HubConfig,
-  LOCAL_TOOLS_CATALOG,
-  type ServerConfig,
-} from './config/model.ts';
+import type { CatalogConfig, HubConfig, ServerConfig } from './config/model.ts';
+import { LOCAL_TOOLS_CATALOG } from './config/model.ts';
 import { describeError, HubError } from './errors.ts';
 import { type Logger, silentLogger } from './observability/logger.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';

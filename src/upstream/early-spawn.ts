@@ -1,7 +1,7 @@
 /**
- * Stdio servers spawned before the hub exists. `serve` spawns them right after reading the config, so
- * their processes boot while this one still loads the MCP SDK and the rest of the hub (about 0.1 s of
- * work that would otherwise come first); the first start of each server then takes its process from here
+ * Stdio servers spawned before the hub exists. `serve` spawns the first few (see `spawnEarly`) right after
+ * reading the config, so they boot while this process still loads the MCP SDK and the rest of the hub (work
+ * that would otherwise come first); the first start of each of them then takes its process from here
  * instead of spawning one (`ChildStdioTransport`). Keyed by what is spawned, so a process is only ever
  * used by a transport that would have spawned exactly that.
  */

@@ -23,8 +23,9 @@ export async function run(argv: string[]): Promise<ExitCode> {
     stdio: { type: 'boolean' },
   });
   const config = await resolveConfig(values.config);
-  // The stdio servers' processes start now, and boot while this process loads the hub (the MCP SDK and the
-  // rest, imported below, then the face): ready sooner (docs/benchmarks.md). Their first starts take them.
+  // The first stdio servers' processes (one per CPU) start now, and boot while this process loads the hub
+  // (the MCP SDK and the rest, imported below, then the face): ready sooner (docs/benchmarks.md). Their
+  // first starts take them.
   spawnEarly(config.servers);
   const logger = createLogger(values.verbose ? 'debug' : undefined);
   for (const warning of config.warnings) logger.warn({ file: config.file }, warning);
