@@ -2,7 +2,7 @@
 // Launcher: runs the CLI compiled into dist/ by `npm install`, or the TypeScript sources by Node's type
 // stripping (Node >= 22.18) when there is no fresh build (see entry.mjs). When an older `node` comes
 // first on PATH, re-run on the Node 24 that `npm install` put in node_modules (package `node`).
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { cliEntry } from './entry.mjs';
@@ -21,7 +21,16 @@ if (major > 22 || (major === 22 && minor >= 18)) {
     );
     process.exit(1);
   }
-  const { status, signal } = spawnSync(node, [main, ...process.argv.slice(2)], { stdio: 'inherit' });
-  if (signal) process.kill(process.pid, signal);
-  process.exit(status ?? 1);
+  // A host stops the hub by signalling the process it started, this one: SIGTERM is passed on, else the
+  // CLI would run on without it. SIGINT and SIGHUP from a terminal reach both processes already (one
+  // process group), so they are not passed on, only outlived: a second one would cut the CLI's shutdown.
+  const child = spawn(node, [main, ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  process.on('SIGINT', () => {});
+  process.on('SIGHUP', () => {});
+  child.on('exit', (status, signal) => {
+    if (!signal) process.exit(status ?? 1);
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+  });
 }

@@ -3,13 +3,22 @@
  * edit in src/ is never run stale; and the built CLI works (what `npm install` + `npm start` run).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BUILD_STAMP, cliEntry } from '../bin/entry.mjs';
-import { nodeBin } from './fixtures/spawn.ts';
+import { fixturePath, nodeBin } from './fixtures/spawn.ts';
 import { REPO } from './support/cli.ts';
 
 describe('the launcher', () => {
@@ -40,4 +49,92 @@ describe('the launcher', () => {
     const out = execFileSync(nodeBin, [join(REPO, 'bin/toolmesh.mjs'), '--version'], { encoding: 'utf8' });
     assert.match(out, /^\d+\.\d+\.\d+/);
   });
+
+  it('on an older Node, runs the CLI on Node 24 and passes on a SIGTERM, so the hub and its servers stop', async () => {
+    const old = olderNode();
+    const dir = mkdtempSync(join(tmpdir(), 'toolmesh-launcher-'));
+    const config = join(dir, 'toolmesh.yaml');
+    const echo = [fixturePath('echo'), '--stdio'];
+    writeFileSync(
+      config,
+      `servers:\n  echo: { command: ${JSON.stringify(nodeBin)}, args: ${JSON.stringify(echo)} }\n`,
+    );
+    const launcher = spawn(
+      old,
+      [join(REPO, 'bin/toolmesh.mjs'), 'serve', '--port', '0', '--config', config],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let processes: number[] = [];
+    try {
+      await new Promise<void>((ready, fail) => {
+        let stderr = '';
+        launcher.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+          stderr += chunk;
+          if (stderr.includes('"server settled"')) ready();
+        });
+        launcher.once('exit', () => fail(new Error(`serve exited: ${stderr}`)));
+      });
+      const hub = childrenOf(launcher.pid ?? 0);
+      assert.equal(hub.length, 1, 'the CLI runs in one child process');
+      const servers = childrenOf(hub[0] ?? 0);
+      assert.equal(servers.length, 1, 'the echo server');
+      processes = [...hub, ...servers];
+      const exited = new Promise<number | null>((done) => launcher.once('exit', (code) => done(code)));
+      launcher.kill('SIGTERM');
+      assert.equal(await exited, 0, 'the CLI stops cleanly on SIGTERM, and the launcher exits as it did');
+      for (const pid of processes) assert.equal(alive(pid), false, `process ${pid} still runs`);
+    } finally {
+      launcher.kill('SIGKILL');
+      for (const pid of processes) if (alive(pid, 0)) process.kill(pid, 'SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+
+/** A `node` on PATH older than the launcher's minimum (Node 20 on our machines), as users may have. */
+function olderNode(): string {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    const candidate = join(dir, 'node');
+    if (!existsSync(candidate)) continue;
+    const [major = 0, minor = 0] = execFileSync(candidate, ['-p', 'process.versions.node'], {
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('.')
+      .map(Number);
+    if (major < 22 || (major === 22 && minor < 18)) return candidate;
+  }
+  throw new Error(
+    "no Node.js older than 22.18 on PATH: install Debian's nodejs package to test the launcher",
+  );
+}
+
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** Whether `pid` runs, waiting up to `waitMs` for it to go (a zombie counts as gone). */
+function alive(pid: number, waitMs = 10_000): boolean {
+  const until = Date.now() + waitMs;
+  do {
+    try {
+      if (/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'))) return false;
+    } catch {
+      return false;
+    }
+    if (Date.now() < until) execFileSync('sleep', ['0.1']);
+  } while (Date.now() < until);
+  return true;
+}
