@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { fixturePath, nodeBin } from './fixtures/spawn.ts';
-import { REPO, toolmesh } from './support/cli.ts';
+import { REPO, stderrUntil, toolmesh } from './support/cli.ts';
 import { INITIALIZED, initialize } from './support/handshake.ts';
 
 const CLI = join(REPO, 'src/cli/main.ts');
@@ -164,14 +164,7 @@ describe('toolmesh CLI', () => {
       const args = [CLI, 'serve', '--port', '0', '--config', config];
       const child = spawn(nodeBin, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
       try {
-        await new Promise<void>((listening, fail) => {
-          let stderr = '';
-          child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-            stderr += chunk;
-            if (stderr.includes('"url":"')) listening();
-          });
-          child.once('exit', () => fail(new Error(`serve exited: ${stderr}`)));
-        });
+        await stderrUntil(child, /"url":"/);
         const read = (file: string) => readFileSync(`/proc/${child.pid}/${file}`, 'utf8').split('\0');
         assert.deepEqual(read('cmdline').filter(Boolean), [nodeBin, ...args]);
         return new Map(
@@ -206,15 +199,7 @@ describe('toolmesh CLI', () => {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     try {
-      const url = await new Promise<string>((found, fail) => {
-        let stderr = '';
-        child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-          stderr += chunk;
-          const match = /"url":"([^"]+)"/.exec(stderr);
-          if (match?.[1]) found(match[1]);
-        });
-        child.once('exit', () => fail(new Error(`serve exited: ${stderr}`)));
-      });
+      const [, url = ''] = await stderrUntil(child, /"url":"([^"]+)"/);
       const base = url.replace(/\/mcp$/, '');
       assert.deepEqual(await (await fetch(`${base}/healthz`)).json(), { status: 'ok' });
       const client = new Client({ name: 'test', version: '1' });

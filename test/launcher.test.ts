@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BUILD_STAMP, cliEntry } from '../bin/entry.mjs';
 import { fixturePath, nodeBin } from './fixtures/spawn.ts';
-import { REPO } from './support/cli.ts';
+import { REPO, stderrUntil } from './support/cli.ts';
 
 describe('the launcher', () => {
   it('picks dist/ when its stamp is newer than every source, src/ otherwise', () => {
@@ -68,14 +68,7 @@ describe('the launcher', () => {
     );
     let processes: number[] = [];
     try {
-      await new Promise<void>((ready, fail) => {
-        let stderr = '';
-        launcher.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-          stderr += chunk;
-          if (stderr.includes('"server settled"')) ready();
-        });
-        launcher.once('exit', () => fail(new Error(`serve exited: ${stderr}`)));
-      });
+      await stderrUntil(launcher, /"server settled"/);
       const hub = childrenOf(launcher.pid ?? 0);
       assert.equal(hub.length, 1, 'the CLI runs in one child process');
       const servers = childrenOf(hub[0] ?? 0);

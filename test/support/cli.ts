@@ -1,6 +1,7 @@
 /** Runs the real `toolmesh` CLI in a child process, as a user would. */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import { nodeBin } from '../fixtures/spawn.ts';
 
 export const REPO = resolve(import.meta.dirname, '../..');
@@ -35,5 +36,24 @@ export function toolmesh(
         }),
     );
     if (options.input !== undefined) child.stdin?.end(options.input);
+  });
+}
+
+/**
+ * What a started CLI process wrote to stderr, once it wrote `pattern` (a log line, say); rejects with that
+ * output when the process exits first.
+ */
+export function stderrUntil(
+  child: ChildProcess & { stderr: Readable },
+  pattern: RegExp,
+): Promise<RegExpExecArray> {
+  return new Promise((found, fail) => {
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      const match = pattern.exec(stderr);
+      if (match) found(match);
+    });
+    child.once('exit', () => fail(new Error(`exited before ${pattern}: ${stderr}`)));
   });
 }
