@@ -4,20 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BUILD_STAMP, cliEntry } from '../bin/entry.mjs';
+import { childPids, killSurvivors, waitAllGone } from './faults/_helpers.ts';
 import { fixturePath, nodeBin } from './fixtures/spawn.ts';
 import { REPO, stderrUntil } from './support/cli.ts';
 
@@ -69,18 +61,18 @@ describe('the launcher', () => {
     let processes: number[] = [];
     try {
       await stderrUntil(launcher, /"server settled"/);
-      const hub = childrenOf(launcher.pid ?? 0);
+      const hub = childPids(launcher.pid ?? 0);
       assert.equal(hub.length, 1, 'the CLI runs in one child process');
-      const servers = childrenOf(hub[0] ?? 0);
+      const servers = childPids(hub[0] ?? 0);
       assert.equal(servers.length, 1, 'the echo server');
       processes = [...hub, ...servers];
       const exited = new Promise<number | null>((done) => launcher.once('exit', (code) => done(code)));
       launcher.kill('SIGTERM');
       assert.equal(await exited, 0, 'the CLI stops cleanly on SIGTERM, and the launcher exits as it did');
-      for (const pid of processes) assert.equal(alive(pid), false, `process ${pid} still runs`);
+      await waitAllGone(processes, 'the hub and its server after the launcher got SIGTERM');
     } finally {
       launcher.kill('SIGKILL');
-      for (const pid of processes) if (alive(pid, 0)) process.kill(pid, 'SIGKILL');
+      killSurvivors(processes);
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -102,32 +94,4 @@ function olderNode(): string {
   throw new Error(
     "no Node.js older than 22.18 on PATH: install Debian's nodejs package to test the launcher",
   );
-}
-
-function childrenOf(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-/** Whether `pid` runs, waiting up to `waitMs` for it to go (a zombie counts as gone). */
-function alive(pid: number, waitMs = 10_000): boolean {
-  const until = Date.now() + waitMs;
-  do {
-    try {
-      if (/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'))) return false;
-    } catch {
-      return false;
-    }
-    if (Date.now() < until) execFileSync('sleep', ['0.1']);
-  } while (Date.now() < until);
-  return true;
 }

@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { withOldCodeFlushed } from './reclaim-memory.ts';
-
-type Gc = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
+import { getHeapStatistics } from 'node:v8';
+import { exposedGc, withOldCodeFlushed } from './reclaim-memory.ts';
 
 /** The GC the idle reclaim runs, with whatever flags V8 has at the time. */
-function fullGc(): void {
-  setFlagsFromString('--expose-gc');
-  try {
-    (runInNewContext('gc') as Gc)({ type: 'major', execution: 'sync', flavor: 'last-resort' });
-  } finally {
-    setFlagsFromString('--no-expose-gc');
-  }
-}
+const fullGc = () => exposedGc()({ type: 'major', execution: 'sync', flavor: 'last-resort' });
 
 /** A function whose bytecode is several hundred KB, called once: like code an idle hub ran at start-up. */
 function ranOnce(): { fn: () => number; result: number } {
