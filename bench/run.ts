@@ -12,7 +12,7 @@
  * Results: JSON in bench/results/, a markdown summary on stdout (see bench/report.ts).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -685,7 +685,11 @@ async function profile(): Promise<ProfileSummary[]> {
         await stopProcs([hub.proc]);
       }
       await sleep(500);
-      const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+      // `serve` restarts itself once at start (lean-malloc.ts), and Node writes a profile for each image:
+      // the one of the load is the largest.
+      const file = readdirSync(dir)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size)[0];
       if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
       const analysis = analyzeProfile(join(dir, file), ROOT);
       out.push({
