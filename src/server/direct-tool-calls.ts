@@ -5,6 +5,7 @@ import {
   type InputResponses,
   isInputRequiredResult,
   type JSONRPCMessage,
+  type JSONRPCRequest,
   type RequestId,
   type Result,
   type Server,
@@ -76,18 +77,17 @@ export class DirectToolCalls {
       return false;
     }
     this.#opening ??= message.method;
-    const server = this.#server;
-    if (
-      message.method !== 'tools/call' ||
-      this.#opening !== 'initialize' ||
-      !server?.getClientCapabilities()
-    ) {
-      return false;
-    }
-    const params = plainCall(message.params);
-    if (!params) return false;
-    void this.#answer(server, message.id, params);
+    const params = this.claimable(message);
+    if (!params || !this.#server) return false;
+    void this.#answer(this.#server, message.id, params);
     return true;
+  }
+
+  /** The params of a request {@link claim} answers here, or undefined for one it leaves to the SDK. */
+  claimable(message: JSONRPCRequest): CallToolRequestParams | undefined {
+    if (message.method !== 'tools/call' || this.#opening !== 'initialize') return undefined;
+    if (!this.#server?.getClientCapabilities()) return undefined;
+    return plainCall(message.params);
   }
 
   /** The connection closed: its calls in flight are cancelled, as the SDK does with its own. */

@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import {
   isInitializeRequest,
   type JSONRPCMessage,
+  type JSONRPCRequest,
   type RequestId,
   WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
 import { DirectToolCalls } from './direct-tool-calls.ts';
 import { memoryEventStore } from './event-store.ts';
+import { acceptedBySdk, HeldPosts } from './held-posts.ts';
 import { preferJson } from './json-response.ts';
 import type { McpFace } from './mcp-server.ts';
 import { OpenRequests } from './open-requests.ts';
@@ -22,6 +24,10 @@ interface Session {
   lastSeen: number;
   /** The client's requests not answered yet (nor cancelled, nor dropped by the client). */
   inFlight: OpenRequests;
+  /** Answers plain `tools/call` requests beside the SDK. */
+  direct: DirectToolCalls;
+  /** POSTs of those calls, held for a JSON answer. */
+  held: HeldPosts;
 }
 
 /**
@@ -69,7 +75,14 @@ export class LegacySessions {
           reused,
         );
       }
-      return preferJson(await session.transport.handleRequest(request, { parsedBody }));
+      const toSdk = () => session.transport.handleRequest(request, { parsedBody });
+      const message = parsedBody as JSONRPCRequest;
+      if (isRequest(parsedBody) && acceptedBySdk(request) && session.direct.claimable(message)) {
+        const answer = session.held.hold(message.id, request.signal, toSdk);
+        session.direct.claim(message);
+        return answer;
+      }
+      return preferJson(await toSdk());
     }
     if (request.method === 'GET' || request.method === 'DELETE') {
       return rpcError(400, -32600, 'Bad Request: Mcp-Session-Id header required');
@@ -94,9 +107,9 @@ export class LegacySessions {
       eventStore: memoryEventStore(),
       retryInterval: RETRY_MS,
       onsessioninitialized: (id) =>
-        void this.#sessions.set(id, { transport, lastSeen: Date.now(), inFlight }),
+        void this.#sessions.set(id, { transport, lastSeen: Date.now(), inFlight, direct, held }),
     });
-    answeredIn(inFlight, transport);
+    const held = routeSends(inFlight, transport);
     const direct = new DirectToolCalls(this.#face, {
       send: (message, to) => transport.send(message, { relatedRequestId: to }),
       get sessionId() {
@@ -107,12 +120,15 @@ export class LegacySessions {
     transport.onclose = () => {
       if (transport.sessionId) this.#sessions.delete(transport.sessionId);
       direct.close();
+      held.close();
     };
     const server = await this.#face.create(true);
     await server.connect(transport);
     direct.attach(server);
     const toSdk = transport.onmessage;
     transport.onmessage = (message, extra) => {
+      // A held POST handed to the transport comes back here; its call runs already.
+      if (held.handedOver(message)) return;
       if (!direct.claim(message)) toSdk?.(message, extra);
     };
     return preferJson(await transport.handleRequest(request, { parsedBody: body }));
@@ -157,11 +173,24 @@ function trackRequest(inFlight: OpenRequests, body: unknown, signal: AbortSignal
   return undefined;
 }
 
-/** Takes a request out of `inFlight` as its response goes out. */
-function answeredIn(inFlight: OpenRequests, transport: WebStandardStreamableHTTPServerTransport): void {
+/**
+ * Everything the session sends passes here: a response takes its request out of `inFlight`, and the first
+ * message for a held POST answers it (see `HeldPosts`) instead of going to the transport.
+ */
+function routeSends(inFlight: OpenRequests, transport: WebStandardStreamableHTTPServerTransport): HeldPosts {
   const send = transport.send.bind(transport);
+  const held = new HeldPosts(send, () => transport.sessionId);
   transport.send = (message: JSONRPCMessage, options) => {
     inFlight.sent(message);
-    return send(message, options);
+    return held.take(message, options?.relatedRequestId) ? Promise.resolve() : send(message, options);
   };
+  return held;
+}
+
+function isRequest(body: unknown): body is JSONRPCRequest {
+  if (typeof body !== 'object' || body === null) return false;
+  const { jsonrpc, id, method } = body as Partial<JSONRPCRequest>;
+  return (
+    jsonrpc === '2.0' && typeof method === 'string' && (typeof id === 'string' || Number.isSafeInteger(id))
+  );
 }
