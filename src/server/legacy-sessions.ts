@@ -76,10 +76,9 @@ export class LegacySessions {
         );
       }
       const toSdk = () => session.transport.handleRequest(request, { parsedBody });
-      const message = parsedBody as JSONRPCRequest;
-      if (isRequest(parsedBody) && acceptedBySdk(request) && session.direct.claimable(message)) {
-        const answer = session.held.hold(message.id, request.signal, toSdk);
-        session.direct.claim(message);
+      if (isRequest(parsedBody) && acceptedBySdk(request) && session.direct.claimable(parsedBody)) {
+        const answer = session.held.hold(parsedBody.id, request.signal, toSdk);
+        session.direct.claim(parsedBody);
         return answer;
       }
       return preferJson(await toSdk());
@@ -187,6 +186,7 @@ function routeSends(inFlight: OpenRequests, transport: WebStandardStreamableHTTP
   return held;
 }
 
+/** One JSON-RPC request, with the id the SDK's schema takes (a string or an integer). */
 function isRequest(body: unknown): body is JSONRPCRequest {
   if (typeof body !== 'object' || body === null) return false;
   const { jsonrpc, id, method } = body as Partial<JSONRPCRequest>;
