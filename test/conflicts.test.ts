@@ -12,12 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import pino from 'pino';
 import type { Catalog } from '../src/catalog/catalog.ts';
 import { type CatalogConfig, DEFAULT_SERVER_CATALOG } from '../src/config/model.ts';
 import { createTestHub, type TestServer } from '../src/testing/test-hub.ts';
 import { httpClient, runCli, textOf, waitFor } from './faults/_helpers.ts';
 import { freePort, nodeBin, startHttpFixture, stdioFixture } from './fixtures/spawn.ts';
+import { capturedWarnings } from './support/logs.ts';
 
 const filesystem = createRequire(import.meta.url).resolve(
   '@modelcontextprotocol/server-filesystem/dist/index.js',
@@ -115,8 +115,11 @@ describe('conflict strategies with real servers', () => {
 
   it('logs each collision once, naming every server, when start-up is complete', async () => {
     // Before, each server getting ready re-logged the collision with one entry more: 3 warnings here.
-    const warnings: { msg: string; name: string; entries: { server: string }[] }[] = [];
-    const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
+    const { logger, entries: warnings } = capturedWarnings<{
+      msg: string;
+      name: string;
+      entries: { server: string }[];
+    }>();
     const echo = (name: string): TestServer => ({ name, ...stdioFixture('echo', ['--name', name]) });
     const hub = await createTestHub([echo('e1'), echo('e2'), echo('e3'), echo('e4')], { logger });
     try {

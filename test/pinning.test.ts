@@ -12,7 +12,6 @@ import {
   StreamableHTTPClientTransport,
   type Tool,
 } from '@modelcontextprotocol/client';
-import pino from 'pino';
 import { loadConfig } from '../src/config/load.ts';
 import type { CompositeConfig } from '../src/config/orchestration.ts';
 import { Hub } from '../src/hub.ts';
@@ -21,6 +20,7 @@ import { type HttpHandle, serveHttp } from '../src/server/http.ts';
 import { createTestHub } from '../src/testing/test-hub.ts';
 import { runCli, tempDir, textOf, waitFor } from './faults/_helpers.ts';
 import { fixturePath, nodeBin } from './fixtures/spawn.ts';
+import { capturedWarnings } from './support/logs.ts';
 
 const ORIGINAL = 'Echo the text back';
 // A poisoned update, with a zero-width space that must not reach clients.
@@ -213,11 +213,7 @@ describe("pinning and the hub's own tools", () => {
     const storePath = `${tmp.dir}/composites.db`;
     const fx = { name: 'fx', command: nodeBin, args: [fixturePath('echo'), '--stdio', '--name', 'fx'] };
     const run = async (description: string) => {
-      const warnings: string[] = [];
-      const logger = pino(
-        { level: 'warn' },
-        { write: (line: string) => void warnings.push(JSON.parse(line).msg) },
-      );
+      const { logger, entries } = capturedWarnings();
       const composites: CompositeConfig[] = [
         {
           name: 'twice',
@@ -231,7 +227,7 @@ describe("pinning and the hub's own tools", () => {
       const pins = hub.hub.keeper.pins();
       const served = hub.hub.catalog.tools.get('twice')?.definition.description;
       await hub.close();
-      return { warnings, pins, served };
+      return { warnings: entries.map((entry) => entry.msg), pins, served };
     };
     const first = await run('Echo twice');
     // The server's tools are pinned on first sight; the composite is not pinned at all.
