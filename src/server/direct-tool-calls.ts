@@ -7,19 +7,18 @@ import {
   type JSONRPCMessage,
   type JSONRPCRequest,
   type RequestId,
-  type Result,
   type Server,
 } from '@modelcontextprotocol/server';
 import type { InputRequest } from '../pipeline/call.ts';
 import type { McpFace } from './mcp-server.ts';
+import { pushInput } from './push-input.ts';
 import type { RequestContext } from './request-context.ts';
 import { toWireError } from './wire-errors.ts';
 
 /** The params of a plain 2025-era `tools/call`; one with other keys (a task, say) takes the SDK's path. */
 const PLAIN_KEYS = new Set(['name', 'arguments', '_meta']);
-/** As the SDK's legacy shim: rounds of input one call may ask for, and how long one round may take. */
+/** As the SDK's legacy shim: rounds of input one call may ask for. */
 const MAX_INPUT_ROUNDS = 8;
-const ROUND_TIMEOUT_MS = 600_000;
 /** A round that carries only a `requestState` is retried after this pause, as the SDK's shim does. */
 const STATE_ONLY_PAUSE_MS = 250;
 
@@ -39,11 +38,10 @@ export interface CallLink {
  * the largest share of its CPU after the pipe writes. A proxy forwards a result it did not make; the client
  * validates it anyway.
  *
- * The call takes the same path as through the SDK (`McpFace.callTool`, with a context built here), except
- * that an upstream's requests for input are pushed to the client at once (`push`: a 2025-era client takes
- * them on its connection), where the SDK's path turns them into `input_required` rounds and its legacy shim
- * back into pushes. An upstream's own `input_required` result (a 2026-era server's) is answered as that
- * shim does: each request pushed to the client, the call resumed with the answers.
+ * The call takes the same path as through the SDK (`McpFace.callTool`, with a context built here); an
+ * upstream's requests for input are pushed to the client at once, as on every 2025-era connection. An
+ * upstream's own `input_required` result (a 2026-era server's) is answered as the SDK's legacy shim does:
+ * each request pushed to the client, the call resumed with the answers.
  */
 export class DirectToolCalls {
   readonly #face: McpFace;
@@ -147,7 +145,10 @@ export class DirectToolCalls {
     }
     try {
       const answers = await Promise.all(
-        requests.map(async ([key, request]) => [key, await push(call, request as InputRequest, call.signal)]),
+        requests.map(async ([key, request]) => [
+          key,
+          await pushInput(call.server, call.id, request as InputRequest, call.signal),
+        ]),
       );
       return Object.fromEntries(answers) as InputResponses;
     } catch (error) {
@@ -161,8 +162,8 @@ export class DirectToolCalls {
     const { server, id } = call;
     return {
       sessionId: this.#link.sessionId,
-      push: { ask: (request, signal) => push(call, request, signal) },
       mcpReq: {
+        id,
         signal: call.signal,
         _meta: call.params._meta,
         envelope: undefined,
@@ -186,23 +187,6 @@ interface DirectCall {
   readonly id: RequestId;
   readonly params: CallToolRequestParams;
   readonly signal: AbortSignal;
-}
-
-/**
- * Sends one request for input to the client, with the server's public senders; over HTTP it goes on the
- * stream of the call's request (`relatedRequestId`), as the SDK's own do.
- */
-function push(call: DirectCall, request: InputRequest, signal: AbortSignal): Promise<Result> {
-  const options = {
-    signal,
-    timeout: ROUND_TIMEOUT_MS,
-    resetTimeoutOnProgress: true,
-    relatedRequestId: call.id,
-  };
-  const params = request.params as never;
-  if (request.method === 'sampling/createMessage') return call.server.createMessage(params, options);
-  if (request.method === 'elicitation/create') return call.server.elicitInput(params, options);
-  return call.server.listRoots(params, options);
 }
 
 /** A tool result that says the call failed (what the SDK's shim answers when input cannot be had). */

@@ -31,14 +31,14 @@ interface Asked {
 
 /**
  * Bridges an upstream's requests for input (2025-era `sampling/createMessage`, `elicitation/create`,
- * `roots/list` pushed over its connection) to the downstream client as `input_required` results.
+ * `roots/list` pushed over its connection) to a 2026-era client as `input_required` results. (A 2025-era
+ * client gets them pushed on its own connection instead: `pushInput`.)
  *
  * The hub's request handlers return what this yields: the upstream's result, or an `InputRequiredResult`
- * carrying the upstream's requests and a hub-minted `requestState`, while the upstream call stays open. A
- * 2026-era client answers with a retry carrying `inputResponses` and that state; for a 2025-era client the
- * SDK's legacy shim sends real requests on its session and re-enters the handler the same way. Either way
- * `resume` hands the answers to the waiting upstream and yields again. Written here because the SDK
- * bridges the other way only (it turns a handler's `input_required` into pushes, not pushes into results).
+ * carrying the upstream's requests and a hub-minted `requestState`, while the upstream call stays open. The
+ * client answers with a retry carrying `inputResponses` and that state; `resume` hands the answers to the
+ * waiting upstream and yields again. Written here because the SDK bridges the other way only (it turns a
+ * handler's `input_required` into pushes, not pushes into results).
  */
 export class InputBridge {
   readonly #calls = new Map<string, BridgedCall>();

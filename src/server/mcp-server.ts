@@ -23,6 +23,7 @@ import {
   unwrapCallTool,
 } from './meta-tools.ts';
 import { page } from './pagination.ts';
+import { pushInput } from './push-input.ts';
 import { envelopeOf, type RequestContext, withoutPerHopMeta } from './request-context.ts';
 import { toWireError } from './wire-errors.ts';
 
@@ -38,7 +39,7 @@ const LOG_LEVELS: readonly LoggingLevel[] = [
   'emergency',
 ];
 
-/** How what an upstream sends while serving a call reaches the client: bridged, or pushed (`push`). */
+/** How what an upstream sends while serving a call reaches the client: bridged, or pushed (`pushInput`). */
 type CallRelay = Pick<BridgedCall, 'signal' | 'onprogress' | 'ask' | 'log'>;
 
 function atOrAbove(level: LoggingLevel, threshold: LoggingLevel | undefined): boolean {
@@ -255,13 +256,17 @@ export class McpFace {
           return this.#hub.call(call);
         });
       };
-      // A client that takes pushed requests gets the upstream's straight away; the bridge is for the others.
-      const pushed: CallRelay | undefined = ctx.push && {
-        signal: leg.signal,
-        onprogress: (progress) => leg.progress(progress).catch(() => {}), // the client is gone: nobody to tell
-        log: leg.log,
-        ask: ctx.push.ask,
-      };
+      // A 2025-era client (on stdio or its HTTP session) takes requests on its connection: the upstream's go
+      // to it straight away, under this request's signal, so they are withdrawn when the client cancels or
+      // goes. The bridge's rounds are for 2026-era clients, whose requests end with each round.
+      const pushed: CallRelay | undefined = envelope
+        ? undefined
+        : {
+            signal: leg.signal,
+            onprogress: (progress) => leg.progress(progress).catch(() => {}), // the client is gone: nobody to tell
+            log: leg.log,
+            ask: (request, signal) => pushInput(server, ctx.mcpReq.id, request, signal),
+          };
       const result = pushed ? await run(pushed) : await this.#bridge.start(leg, run);
       return withoutPerHopMeta(result);
     } catch (error) {

@@ -7,19 +7,13 @@ import {
   SERVER_INFO_META_KEY,
   type ServerContext,
 } from '@modelcontextprotocol/server';
-import type { CallOrigin } from '../pipeline/call.ts';
 
 /** What the hub reads of the SDK's request context; `DirectToolCalls` builds one of its own. */
 export interface RequestContext {
   readonly sessionId?: string;
-  /**
-   * Set where the client takes requests pushed on its connection (2025 era, `DirectToolCalls`): an
-   * upstream's requests for input go straight to it, not through the input bridge's rounds.
-   */
-  readonly push?: Pick<CallOrigin, 'ask'>;
   readonly mcpReq: Pick<
     ServerContext['mcpReq'],
-    'signal' | '_meta' | 'envelope' | 'inputResponses' | 'requestState' | 'notify'
+    'id' | 'signal' | '_meta' | 'envelope' | 'inputResponses' | 'requestState' | 'notify'
   >;
 }
 
