@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createTestHub, type TestHub } from '../src/testing/test-hub.ts';
 import { fixturePath, nodeBin } from './fixtures/spawn.ts';
-import { initialize } from './support/handshake.ts';
+import { initialize, openRawSession } from './support/handshake.ts';
 
 /** Polls `check` until it returns true or `ms` pass. */
 async function eventually(check: () => boolean, ms = 10_000): Promise<void> {
@@ -128,17 +128,7 @@ describe('the HTTP face', () => {
   });
 
   it('refuses a request whose id is in flight in the session (the first still gets its answer, the id is free after) and a batch', async () => {
-    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-    const init = await fetch(url, { method: 'POST', body: JSON.stringify(INITIALIZE), headers });
-    const session = {
-      ...headers,
-      'mcp-session-id': init.headers.get('mcp-session-id') ?? '',
-      'mcp-protocol-version': '2025-11-25',
-    };
-    await init.text();
-    const post = (body: object) =>
-      fetch(url, { method: 'POST', body: JSON.stringify(body), headers: session });
-    await (await post({ jsonrpc: '2.0', method: 'notifications/initialized' })).text();
+    const { headers: session, post } = await openRawSession(url);
     const sleep5 = {
       jsonrpc: '2.0',
       id: 5,

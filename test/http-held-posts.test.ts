@@ -11,24 +11,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createTestHub, type TestHub } from '../src/testing/test-hub.ts';
 import { fixturePath, nodeBin } from './fixtures/spawn.ts';
-import { INITIALIZED, initialize } from './support/handshake.ts';
-
-const ACCEPT_BOTH = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-
-/** The JSON-RPC messages in an event stream's body, in order. */
-function events(body: string): Record<string, unknown>[] {
-  return body
-    .split('\n\n')
-    .map((event) =>
-      event
-        .split('\n')
-        .filter((line) => line.startsWith('data:'))
-        .map((line) => line.slice(5).trim())
-        .join('\n'),
-    )
-    .filter((data) => data !== '')
-    .map((data) => JSON.parse(data) as Record<string, unknown>);
-}
+import { openRawSession } from './support/handshake.ts';
+import { sseMessages } from './support/sse.ts';
 
 const sleepCall = (id: string, ms: number, meta?: Record<string, unknown>) => ({
   jsonrpc: '2.0',
@@ -59,21 +43,7 @@ describe('a 2025-era HTTP session answering tools/call beside the transport', ()
       .split('\n')
       .filter((line) => line.split(' ')[0] === id).length;
 
-  /** A new session: its id, and `post` with its headers. */
-  async function openSession() {
-    const init = await fetch(url, {
-      method: 'POST',
-      body: JSON.stringify(initialize('raw')),
-      headers: ACCEPT_BOTH,
-    });
-    await init.text();
-    const sessionId = init.headers.get('mcp-session-id') ?? '';
-    const headers = { ...ACCEPT_BOTH, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' };
-    const post = (body: object, extra: Record<string, string> = {}) =>
-      fetch(url, { method: 'POST', body: JSON.stringify(body), headers: { ...headers, ...extra } });
-    await (await post(INITIALIZED)).text();
-    return { sessionId, headers, post };
-  }
+  const openSession = () => openRawSession(url);
 
   it('answers a call whose first message is its result as JSON, with the session header', async () => {
     const { sessionId, post } = await openSession();
@@ -91,7 +61,7 @@ describe('a 2025-era HTTP session answering tools/call beside the transport', ()
     const { post } = await openSession();
     const response = await post(sleepCall('progress-1', 350, { progressToken: 'p' }));
     assert.equal(response.headers.get('content-type'), 'text/event-stream');
-    const messages = events(await response.text());
+    const messages = sseMessages(await response.text());
     const last = messages.at(-1) ?? {};
     assert.equal(last.id, 'progress-1');
     assert.deepEqual((last.result as { content: unknown }).content, [{ type: 'text', text: 'slept 350' }]);
@@ -108,7 +78,7 @@ describe('a 2025-era HTTP session answering tools/call beside the transport', ()
     const { post } = await openSession();
     const response = await post(sleepCall('quiet-1', 2_300));
     assert.equal(response.headers.get('content-type'), 'text/event-stream');
-    const messages = events(await response.text());
+    const messages = sseMessages(await response.text());
     assert.deepEqual(
       messages.map((m) => m.id),
       ['quiet-1'],

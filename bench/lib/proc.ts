@@ -113,14 +113,20 @@ export function treeCpuMs(pid: number): number {
   return total;
 }
 
+/** Fields of `/proc/<pid>/status` in KiB, in the order of `names` (0 each when the process is gone). */
+function statusKb(pid: number, names: readonly string[]): number[] {
+  let status = '';
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    // gone: every field reads 0
+  }
+  return names.map((name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0));
+}
+
 /** Resident set size of one process, in KiB (0 when it is gone). */
 export function rssKb(pid: number): number {
-  try {
-    const match = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : 0;
-  } catch {
-    return 0;
-  }
+  return statusKb(pid, ['VmRSS'])[0] ?? 0;
 }
 
 /**
@@ -129,13 +135,8 @@ export function rssKb(pid: number): number {
  * in full for each). Shared memory, the rest of `VmRSS`, is nil for Node.
  */
 export function rssParts(pid: number): { anonKb: number; fileKb: number } {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
-    return { anonKb: field('RssAnon'), fileKb: field('RssFile') };
-  } catch {
-    return { anonKb: 0, fileKb: 0 };
-  }
+  const [anonKb = 0, fileKb = 0] = statusKb(pid, ['RssAnon', 'RssFile']);
+  return { anonKb, fileKb };
 }
 
 /** RSS of a process plus all its descendants, in KiB, and how many processes that is. */
