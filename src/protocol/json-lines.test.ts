@@ -72,15 +72,23 @@ describe('JsonLineReader', () => {
 });
 
 describe('JsonLineWriter', () => {
-  it('writes one line per message', async () => {
-    const out = new PassThrough();
+  it('writes the lines of one turn as one chunk, and resolves once the pipe took them', async () => {
+    const chunks: string[] = [];
+    const out = new Writable({
+      write(chunk, _encoding, callback) {
+        chunks.push(chunk.toString());
+        callback();
+      },
+    });
     const writer = new JsonLineWriter(out);
-    await writer.write({ jsonrpc: '2.0', method: 'a' });
-    await writer.write({ jsonrpc: '2.0', id: 1, result: {} });
-    assert.equal(
-      out.read().toString(),
-      '{"jsonrpc":"2.0","method":"a"}\n{"jsonrpc":"2.0","id":1,"result":{}}\n',
-    );
+    const first = writer.write({ jsonrpc: '2.0', method: 'a' });
+    const second = writer.write({ jsonrpc: '2.0', id: 1, result: {} });
+    assert.equal(first, second, 'one batch, one promise');
+    assert.deepEqual(chunks, [], 'nothing is written before the turn ends');
+    await first;
+    assert.deepEqual(chunks, ['{"jsonrpc":"2.0","method":"a"}\n{"jsonrpc":"2.0","id":1,"result":{}}\n']);
+    await writer.write({ jsonrpc: '2.0', method: 'b' });
+    assert.equal(chunks.length, 2, 'the next turn is a write of its own');
   });
 
   it('shares one wait while the pipe is full, ends it on drain, and rejects once the pipe is gone', async () => {
@@ -93,15 +101,27 @@ describe('JsonLineWriter', () => {
     });
     const writer = new JsonLineWriter(slow);
     const first = writer.write({ jsonrpc: '2.0', method: 'first' });
-    const second = writer.write({ jsonrpc: '2.0', method: 'second' });
-    assert.equal(first, second, 'both writers wait on the same drain');
+    await new Promise(process.nextTick);
     assert.equal(slow.listenerCount('drain'), 1);
+    const second = writer.write({ jsonrpc: '2.0', method: 'second' });
+    await new Promise(process.nextTick);
+    assert.equal(slow.listenerCount('drain'), 1, 'a later batch waits on the same drain');
     release?.();
     release?.();
-    await first;
+    await Promise.all([first, second]);
     assert.equal(slow.listenerCount('drain'), 0);
     slow.destroy();
     await assert.rejects(writer.write({ jsonrpc: '2.0', method: 'late' }), /Not connected/);
+  });
+
+  it('end writes what is batched before it ends the stream', async () => {
+    const out = new PassThrough();
+    const writer = new JsonLineWriter(out);
+    void writer.write({ jsonrpc: '2.0', method: 'last' });
+    writer.end();
+    let text = '';
+    for await (const chunk of out) text += chunk.toString();
+    assert.equal(text, '{"jsonrpc":"2.0","method":"last"}\n');
   });
 
   it('a message nested too deep to write fails its promise, and writes nothing', async () => {

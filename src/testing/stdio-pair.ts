@@ -49,7 +49,7 @@ export class InProcessStdio implements Transport {
 
   /** Ends the client's input, as a client process exiting would, and waits for the hub to close it. */
   async close(): Promise<void> {
-    this.#toHub.end();
+    this.#writer.end();
     await this.#served;
     this.onclose?.();
   }

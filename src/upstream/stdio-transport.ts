@@ -138,7 +138,7 @@ export class ChildStdioTransport implements Transport {
   async close(): Promise<void> {
     const child = this.#child;
     if (!child) return;
-    child.stdin?.end();
+    this.#writer?.end();
     if (await exitedWithin(this.#exited, GRACE_MS)) return;
     killGroup(child, 'SIGTERM');
     if (await exitedWithin(this.#exited, TERM_MS)) return;
