@@ -114,6 +114,27 @@ describe('JsonLineWriter', () => {
     await assert.rejects(writer.write({ jsonrpc: '2.0', method: 'late' }), /Not connected/);
   });
 
+  it('writes a batch at once when the next line would take it past 1 MiB', async () => {
+    const chunks: string[] = [];
+    const out = new Writable({
+      write(chunk, _encoding, callback) {
+        chunks.push(chunk.toString());
+        callback();
+      },
+    });
+    const writer = new JsonLineWriter(out);
+    const big = (id: number) => ({ jsonrpc: '2.0' as const, id, result: { text: 'x'.repeat(600_000) } });
+    const first = writer.write(big(1));
+    assert.equal(chunks.length, 0);
+    const second = writer.write(big(2));
+    assert.equal(chunks.length, 1, 'the first batch went out before the second line joined it');
+    await Promise.all([first, second]);
+    assert.deepEqual(
+      chunks.map((chunk) => (JSON.parse(chunk) as { id: number }).id),
+      [1, 2],
+    );
+  });
+
   it('end writes what is batched before it ends the stream', async () => {
     const out = new PassThrough();
     const writer = new JsonLineWriter(out);

@@ -95,6 +95,8 @@ function parseLine(line: Buffer): JSONRPCMessage | BadLine | undefined {
   return { kind: 'not-jsonrpc', text: text.slice(0, 200) };
 }
 
+const MAX_BATCH_CHARS = 1024 * 1024;
+
 /**
  * Writes messages as lines to a pipe. The lines written in one turn of the event loop go out as one write
  * on the next tick. Under load a chunk read from the client holds several requests and a chunk from a server
@@ -126,6 +128,9 @@ export class JsonLineWriter {
       // Nested deeper than the stack allows: the caller's promise fails, it does not throw in its face.
       return Promise.reject(error);
     }
+    // Big messages gain nothing from sharing a write, and a string has a maximum length: past 1 MiB the
+    // batch goes out now.
+    if (this.#batch && this.#batch.text.length + line.length > MAX_BATCH_CHARS) this.#flush();
     if (this.#batch) this.#batch.text += line;
     else {
       this.#batch = { text: line, ...Promise.withResolvers<void>() };
