@@ -71,15 +71,21 @@ describe('JsonLineReader', () => {
   });
 });
 
+/** A pipe that keeps every chunk written to it, one entry per write. */
+function recorder(): { out: Writable; chunks: string[] } {
+  const chunks: string[] = [];
+  const out = new Writable({
+    write(chunk, _encoding, callback) {
+      chunks.push(chunk.toString());
+      callback();
+    },
+  });
+  return { out, chunks };
+}
+
 describe('JsonLineWriter', () => {
   it('writes the lines of one turn as one chunk, and resolves once the pipe took them', async () => {
-    const chunks: string[] = [];
-    const out = new Writable({
-      write(chunk, _encoding, callback) {
-        chunks.push(chunk.toString());
-        callback();
-      },
-    });
+    const { out, chunks } = recorder();
     const writer = new JsonLineWriter(out);
     const first = writer.write({ jsonrpc: '2.0', method: 'a' });
     const second = writer.write({ jsonrpc: '2.0', id: 1, result: {} });
@@ -115,13 +121,7 @@ describe('JsonLineWriter', () => {
   });
 
   it('writes a batch at once when the next line would take it past 1 MiB', async () => {
-    const chunks: string[] = [];
-    const out = new Writable({
-      write(chunk, _encoding, callback) {
-        chunks.push(chunk.toString());
-        callback();
-      },
-    });
+    const { out, chunks } = recorder();
     const writer = new JsonLineWriter(out);
     const big = (id: number) => ({ jsonrpc: '2.0' as const, id, result: { text: 'x'.repeat(600_000) } });
     const first = writer.write(big(1));
