@@ -76,9 +76,14 @@ export class DirectToolCalls {
     }
     this.#opening ??= message.method;
     const params = this.claimable(message);
-    if (!params || !this.#server) return false;
-    void this.#answer(this.#server, message.id, params);
+    if (!params) return false;
+    this.answer(message.id, params);
     return true;
+  }
+
+  /** Answers request `id`, whose params {@link claimable} gave. */
+  answer(id: RequestId, params: CallToolRequestParams): void {
+    if (this.#server) void this.#answer(this.#server, id, params);
   }
 
   /** The params of a request {@link claim} answers here, or undefined for one it leaves to the SDK. */

@@ -12,6 +12,7 @@ import { acceptedBySdk, HeldPosts } from './held-posts.ts';
 import { preferJson } from './json-response.ts';
 import type { McpFace } from './mcp-server.ts';
 import { OpenRequests } from './open-requests.ts';
+import { isRequestId } from './stdio-envelope.ts';
 
 /** A session with no request for this long is closed; its client gets 404 and initialises again. */
 export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
@@ -76,10 +77,13 @@ export class LegacySessions {
         );
       }
       const toSdk = () => session.transport.handleRequest(request, { parsedBody });
-      if (isRequest(parsedBody) && acceptedBySdk(request) && session.direct.claimable(parsedBody)) {
-        const answer = session.held.hold(parsedBody.id, request.signal, toSdk);
-        session.direct.claim(parsedBody);
-        return answer;
+      if (isRequest(parsedBody) && acceptedBySdk(request)) {
+        const params = session.direct.claimable(parsedBody);
+        if (params) {
+          const answer = session.held.hold(parsedBody.id, request.signal, toSdk);
+          session.direct.answer(parsedBody.id, params);
+          return answer;
+        }
       }
       return preferJson(await toSdk());
     }
@@ -190,7 +194,5 @@ function routeSends(inFlight: OpenRequests, transport: WebStandardStreamableHTTP
 function isRequest(body: unknown): body is JSONRPCRequest {
   if (typeof body !== 'object' || body === null) return false;
   const { jsonrpc, id, method } = body as Partial<JSONRPCRequest>;
-  return (
-    jsonrpc === '2.0' && typeof method === 'string' && (typeof id === 'string' || Number.isSafeInteger(id))
-  );
+  return jsonrpc === '2.0' && typeof method === 'string' && isRequestId(id);
 }

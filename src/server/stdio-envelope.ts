@@ -63,6 +63,7 @@ function refuse(code: number, message: string, id: RequestId | null = null): Ref
   return { code, message, id, answer: true };
 }
 
-function isRequestId(value: unknown): value is RequestId {
+/** A JSON-RPC id as MCP takes it: a string or an integer. */
+export function isRequestId(value: unknown): value is RequestId {
   return typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value));
 }
