@@ -97,6 +97,23 @@ describe('JsonLineWriter', () => {
     assert.equal(chunks.length, 2, 'the next turn is a write of its own');
   });
 
+  it('lines written by separate callbacks of one turn share one write, as several POSTs read in a turn do', async () => {
+    const { out, chunks } = recorder();
+    const writer = new JsonLineWriter(out);
+    const written: Promise<void>[] = [];
+    // Two timers due at once run in one turn, one callback each, with Node's ticks run between them: as the
+    // reads of two sockets are.
+    await new Promise<void>((resolve) => {
+      setTimeout(() => written.push(writer.write({ jsonrpc: '2.0', method: 'a' })), 0);
+      setTimeout(() => {
+        written.push(writer.write({ jsonrpc: '2.0', method: 'b' }));
+        resolve();
+      }, 0);
+    });
+    await Promise.all(written);
+    assert.deepEqual(chunks, ['{"jsonrpc":"2.0","method":"a"}\n{"jsonrpc":"2.0","method":"b"}\n']);
+  });
+
   it('shares one wait while the pipe is full, ends it on drain, and rejects once the pipe is gone', async () => {
     let release: (() => void) | undefined;
     const slow = new Writable({
@@ -107,10 +124,10 @@ describe('JsonLineWriter', () => {
     });
     const writer = new JsonLineWriter(slow);
     const first = writer.write({ jsonrpc: '2.0', method: 'first' });
-    await new Promise(process.nextTick);
+    await new Promise(setImmediate); // the batch went out at the end of the turn
     assert.equal(slow.listenerCount('drain'), 1);
     const second = writer.write({ jsonrpc: '2.0', method: 'second' });
-    await new Promise(process.nextTick);
+    await new Promise(setImmediate); // the batch went out at the end of the turn
     assert.equal(slow.listenerCount('drain'), 1, 'a later batch waits on the same drain');
     release?.();
     release?.();

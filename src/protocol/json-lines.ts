@@ -99,10 +99,12 @@ const MAX_BATCH_CHARS = 1024 * 1024;
 
 /**
  * Writes messages as lines to a pipe. The lines written in one turn of the event loop go out as one write
- * on the next tick. Under load a chunk read from the client holds several requests and a chunk from a server
- * several responses, and a write each woke the reader once per message (on Linux a write to process.stdout
- * on a pipe is even synchronous): a tenth of the hub's CPU per call at 16 in flight, with no measurable
- * cost to a lone call (docs/benchmarks.md).
+ * at the end of that turn (`setImmediate`: after every I/O callback of the turn, where a `nextTick` would
+ * write after each one). Under load a chunk read from the client holds several requests, a chunk from a
+ * server several responses, and the HTTP face reads several POSTs in one turn, each from its own socket;
+ * a write each woke the reader once per message (on Linux a write to process.stdout on a pipe is even
+ * synchronous): a tenth of the hub's CPU per call at 16 in flight, with no measurable cost to a lone call
+ * (docs/benchmarks.md).
  *
  * A write resolves once the pipe took it; while the pipe is full, every writer shares one wait (one
  * listener, however many calls are in flight), and a pipe that closes meanwhile ends the wait too, so a dead
@@ -134,7 +136,7 @@ export class JsonLineWriter {
     if (this.#batch) this.#batch.text += line;
     else {
       this.#batch = { text: line, ...Promise.withResolvers<void>() };
-      process.nextTick(this.#flush);
+      setImmediate(this.#flush);
     }
     return this.#batch.promise;
   }
