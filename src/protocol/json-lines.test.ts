@@ -71,6 +71,9 @@ describe('JsonLineReader', () => {
   });
 });
 
+/** Resolves once this turn of the event loop is over, and with it any batch the writer held. */
+const endOfTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** A pipe that keeps every chunk written to it, one entry per write. */
 function recorder(): { out: Writable; chunks: string[] } {
   const chunks: string[] = [];
@@ -124,10 +127,10 @@ describe('JsonLineWriter', () => {
     });
     const writer = new JsonLineWriter(slow);
     const first = writer.write({ jsonrpc: '2.0', method: 'first' });
-    await new Promise(setImmediate); // the batch went out at the end of the turn
+    await endOfTurn();
     assert.equal(slow.listenerCount('drain'), 1);
     const second = writer.write({ jsonrpc: '2.0', method: 'second' });
-    await new Promise(setImmediate); // the batch went out at the end of the turn
+    await endOfTurn();
     assert.equal(slow.listenerCount('drain'), 1, 'a later batch waits on the same drain');
     release?.();
     release?.();
