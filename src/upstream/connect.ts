@@ -5,6 +5,7 @@ import {
   type VersionNegotiationMode,
 } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/model.ts';
+import { upstreamFetch } from './http-fetch.ts';
 import { stdioParams } from './spawn-child.ts';
 import { ChildStdioTransport } from './stdio-transport.ts';
 
@@ -19,6 +20,7 @@ export function createTransport(server: ServerConfig): Transport {
     case 'http':
       return new StreamableHTTPClientTransport(new URL(server.url ?? ''), {
         requestInit: { headers: server.headers },
+        fetch: upstreamFetch,
       });
     case 'sse':
       return new SSEClientTransport(new URL(server.url ?? ''), { fetch: withHeaders(server.headers) });
@@ -40,6 +42,6 @@ function withHeaders(headers: Record<string, string>): typeof fetch {
   return (input, init) => {
     const merged = new Headers(init?.headers);
     for (const [name, value] of Object.entries(headers)) merged.set(name, value);
-    return fetch(input, { ...init, headers: merged });
+    return upstreamFetch(input, { ...init, headers: merged });
   };
 }

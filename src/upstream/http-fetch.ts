@@ -1,0 +1,72 @@
+import { STATUS_CODES } from 'node:http';
+import { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+
+/**
+ * The `fetch` the SDK's HTTP transports use to reach upstream servers: undici's `request`, the engine under
+ * Node's own `fetch`, without the Fetch standard's layers (Request and Headers objects with guards, a body
+ * mixin per side, the response's web stream taken apart again by the SDK). Measured: Node's `fetch` was
+ * 36.7 % of the hub's CPU when relaying to an HTTP upstream (docs/benchmarks.md).
+ *
+ * Only what the SDK sends on its request path takes this route: a URL, a string body or none, and
+ * `redirect: 'manual'` (the SDK follows redirects itself, within the origin). Anything else (an OAuth
+ * form body, `redirectPolicy: 'follow'`) goes to Node's `fetch` unchanged. Failures keep fetch's shape,
+ * a `TypeError` whose `cause` carries the socket error's code, since the call path reads them that way.
+ * undici is loaded on the first request (730 KB of code a hub with only stdio servers never needs).
+ */
+export const upstreamFetch: typeof fetch = async (input, init) => {
+  if (!(input instanceof URL || typeof input === 'string') || !plainRequest(init)) return fetch(input, init);
+  const signal = init?.signal ?? undefined;
+  const request = await undiciRequest();
+  try {
+    const answer = await request(input, {
+      method: (init?.method ?? 'GET') as Dispatcher.HttpMethod,
+      headers: headerList(init?.headers),
+      body: init?.body as string | undefined,
+      signal,
+    });
+    return new Response(hasBody(answer.statusCode) ? (Readable.toWeb(answer.body) as ReadableStream) : null, {
+      status: answer.statusCode,
+      // request() does not keep the reason phrase; the SDK puts it in its error messages.
+      statusText: STATUS_CODES[answer.statusCode] ?? '',
+      headers: responseHeaders(answer.headers),
+    });
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    throw new TypeError('fetch failed', { cause: error });
+  }
+};
+
+let loaded: typeof import('undici').request | undefined;
+
+async function undiciRequest(): Promise<typeof import('undici').request> {
+  loaded ??= (await import('undici')).request;
+  return loaded;
+}
+
+function plainRequest(init: RequestInit | undefined): boolean {
+  return (
+    init?.redirect === 'manual' &&
+    (init.body === undefined || init.body === null || typeof init.body === 'string')
+  );
+}
+
+function headerList(headers: RequestInit['headers']): Record<string, string> {
+  if (!headers) return {};
+  if (headers instanceof Headers || Array.isArray(headers)) return Object.fromEntries(headers);
+  return headers as Record<string, string>;
+}
+
+function responseHeaders(raw: Record<string, string | string[] | undefined>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (Array.isArray(value)) for (const one of value) headers.append(name, one);
+    else if (value !== undefined) headers.append(name, value);
+  }
+  return headers;
+}
+
+/** The statuses a `Response` must be built without a body for. */
+function hasBody(status: number): boolean {
+  return status !== 101 && status !== 204 && status !== 205 && status !== 304;
+}
