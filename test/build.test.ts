@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { type CallToolResult, Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { bundleCli } from '../scripts/bundle.mjs';
-import { stdioFixture } from './fixtures/spawn.ts';
+import { startHttpFixture, startSseEverything, stdioFixture } from './fixtures/spawn.ts';
 
 // What `npm install` builds and `toolmesh` then runs (scripts/build.mjs): a failed build is tolerated there
 // (the sources run instead), so this is where a dependency that does not survive bundling shows up.
@@ -29,12 +29,19 @@ describe('the CLI bundle', () => {
     assert.ok(files.length < 60, `${files.length} files`);
   });
 
-  it('runs: --version, and serve --stdio answers tools/list and tools/call through a real server', async () => {
+  it('runs: --version, and serve --stdio answers through real servers over stdio, Streamable HTTP and SSE', async () => {
     const version = execFileSync(process.execPath, [main, '--version'], { encoding: 'utf8' }).trim();
     assert.match(version, /^\d+\.\d+\.\d+/);
+    // HTTP upstreams load their client (undici) on first use: a chunk of its own that only a call reaches.
+    const echoHttp = await startHttpFixture('echo');
+    const everythingSse = await startSseEverything();
     const config = join(dir, 'toolmesh.yaml');
-    const echo = stdioFixture('echo');
-    writeFileSync(config, JSON.stringify({ servers: { echo: echo } }));
+    const servers = {
+      echo: stdioFixture('echo'),
+      web: { url: echoHttp.url },
+      legacy: { url: everythingSse.url, transport: 'sse' },
+    };
+    writeFileSync(config, JSON.stringify({ servers }));
     const client = new Client({ name: 'bundle-test', version: '1' });
     await client.connect(
       new StdioClientTransport({
@@ -52,8 +59,19 @@ describe('the CLI bundle', () => {
         arguments: { text: 'bundled' },
       })) as CallToolResult;
       assert.deepEqual(result.content, [{ type: 'text', text: 'bundled' }]);
+      const overHttp = (await client.callTool({
+        name: 'web__echo',
+        arguments: { text: 'over http' },
+      })) as CallToolResult;
+      assert.deepEqual(overHttp.content, [{ type: 'text', text: 'over http' }]);
+      const overSse = (await client.callTool({
+        name: 'legacy__echo',
+        arguments: { message: 'over sse' },
+      })) as CallToolResult;
+      assert.match(JSON.stringify(overSse.content), /over sse/);
     } finally {
       await client.close();
+      await Promise.all([echoHttp.stop(), everythingSse.stop()]);
     }
   });
 });

@@ -40,7 +40,9 @@ export const upstreamFetch: typeof fetch = async (input, init) => {
 let loaded: typeof import('undici').request | undefined;
 
 async function undiciRequest(): Promise<typeof import('undici').request> {
-  loaded ??= (await import('undici')).request;
+  // undici is CommonJS: `default` is its exports both under Node and in the esbuild bundle, where the
+  // named exports of a dynamically imported CommonJS module are absent.
+  loaded ??= (await import('undici')).default.request;
   return loaded;
 }
 
