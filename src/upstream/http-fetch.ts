@@ -25,7 +25,10 @@ export const upstreamFetch: typeof fetch = async (input, init) => {
       body: init?.body as string | undefined,
       signal,
     });
-    return new Response(hasBody(answer.statusCode) ? (Readable.toWeb(answer.body) as ReadableStream) : null, {
+    const body = hasBody(answer.statusCode) ? (Readable.toWeb(answer.body) as ReadableStream) : null;
+    // undici asks that every body be read or dumped; nobody reads the (empty) body of these statuses.
+    if (!body) void answer.body.dump();
+    return new Response(body, {
       status: answer.statusCode,
       // request() does not keep the reason phrase; the SDK puts it in its error messages.
       statusText: STATUS_CODES[answer.statusCode] ?? '',
