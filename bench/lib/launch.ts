@@ -74,24 +74,36 @@ export async function startToolmeshHttp(
     ],
     { env: { TOOLMESH_LOG_LEVEL: 'warn' } },
   );
-  await waitForHttp(
-    proc,
-    `http://127.0.0.1:${port}/readyz`,
-    (status, body) => status === 200 && allReady(body),
-    options.timeoutMs ?? 180_000,
-    10,
-  );
+  try {
+    await waitForHttp(
+      proc,
+      `http://127.0.0.1:${port}/readyz`,
+      (status, body) => (status === 200 || status === 503) && allReady(body),
+      options.timeoutMs ?? 180_000,
+      10,
+    );
+  } catch (error) {
+    await proc.stop(); // the caller never gets `proc` to stop
+    throw error;
+  }
   const readyMs = performance.now() - t0;
   return { url: `http://127.0.0.1:${port}/mcp`, proc, readyMs, port };
 }
 
+/**
+ * Whether /readyz says every server is ready. Throws once one has failed to start (`restarting` or
+ * `failed`): every server here is a local fixture that starts first time, and the hub would otherwise
+ * retry until the timeout.
+ */
 function allReady(body: string): boolean {
-  try {
-    const report = JSON.parse(body) as { ready: boolean; servers: { state: string }[] };
-    return report.ready && report.servers.every((server) => server.state === 'ready');
-  } catch {
-    return false;
-  }
+  const report = JSON.parse(body) as {
+    ready: boolean;
+    servers: { name: string; state: string; lastError?: string }[];
+  };
+  const broken = report.servers.find((server) => server.state === 'restarting' || server.state === 'failed');
+  if (broken)
+    throw new Error(`ToolMesh's server "${broken.name}" did not start: ${broken.lastError ?? broken.state}`);
+  return report.ready && report.servers.every((server) => server.state === 'ready');
 }
 
 /** An endpoint that spawns `toolmesh serve --stdio` (from the driver's stdio client). */

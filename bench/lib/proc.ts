@@ -322,13 +322,15 @@ export function waitForHttp(
       if (proc.child.exitCode !== null) {
         throw new Error(`${proc.name} exited (${proc.child.exitCode}): ${proc.stderr().slice(-2000)}`);
       }
+      let answer: { status: number; body: string };
       try {
         const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-        const body = await response.text();
-        return accept(response.status, body) ? true : undefined;
+        answer = { status: response.status, body: await response.text() };
       } catch {
-        return undefined;
+        return undefined; // not listening yet
       }
+      // Outside the try: `accept` may throw to end the wait at once.
+      return accept(answer.status, answer.body) ? true : undefined;
     },
     timeoutMs,
     everyMs,
