@@ -9,7 +9,9 @@
  *   by N, with the journal at `synchronous=FULL` (the default) and `NORMAL`;
  * - concurrency: R runs at once of a 10-step chain on one hub and one journal (default 1,000): wall time,
  *   runs/s, this process's peak RSS, every result checked; side by side, the same 10 × R calls made
- *   directly as R concurrent chains of sequential `hub.call`s.
+ *   directly as R concurrent chains of sequential `hub.call`s;
+ * - served: the chain as a tool of `toolmesh serve`, one call through an SDK client over Streamable HTTP,
+ *   against the same N steps as that client's calls one after another (`lib/workflows-served.ts`).
  *
  *   npm run bench:workflows [-- --chain 20 --runs 1000 --quick]
  *
@@ -29,6 +31,7 @@ import { validateWorkflow } from '../src/workflows/validate.ts';
 import { stdioFixture } from '../test/fixtures/spawn.ts';
 import { median, round } from './lib/stats.ts';
 import { renderWorkflows, type WorkflowBenchResult } from './lib/workflows-report.ts';
+import { servedChain } from './lib/workflows-served.ts';
 
 const { values } = parseArgs({
   options: {
@@ -170,6 +173,9 @@ try {
     perStepNormalMs: perStep(median(samples.normal)),
   };
 
+  process.stderr.write(`served: the chain of ${CHAIN} as a tool of \`toolmesh serve\`, through a client\n`);
+  const served = await servedChain(addChain(CHAIN), `add-chain-${CHAIN}`, CHAIN, ROUNDS);
+
   const tools = hub.hub.catalog.tools;
   const planning: WorkflowBenchResult['planning'] = [];
   for (const steps of [100, 1000]) {
@@ -185,7 +191,7 @@ try {
     });
   }
 
-  const result: WorkflowBenchResult = { quick, planning, overhead, concurrency };
+  const result: WorkflowBenchResult = { quick, planning, overhead, served, concurrency };
   process.stderr.write(`${renderWorkflows(result)}\n`);
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 } finally {

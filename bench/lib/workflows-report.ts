@@ -1,4 +1,5 @@
 /** The results of `bench/workflows.ts` and their markdown tables (printed by it and by bench/report.ts). */
+import type { ServedChainResult } from './workflows-served.ts';
 
 interface Timing {
   medianUs: number;
@@ -18,6 +19,8 @@ export interface WorkflowBenchResult {
     perStepFullMs: number;
     perStepNormalMs: number;
   };
+  /** Absent in results from before 2026-12-04. */
+  served?: ServedChainResult;
   concurrency: {
     runs: number;
     steps: number;
@@ -67,6 +70,7 @@ export function renderWorkflows(r: WorkflowBenchResult): string {
         ],
       ],
     ),
+    ...(r.served ? [servedTable(r.served)] : []),
     `Concurrency: ${c.runs} runs at once of a ${c.steps}-step chain on one hub and one journal (FULL)`,
     table(
       ['path', 'wall s', 'runs/s', 'calls/s', 'correct', 'peak RSS MB (before)'],
@@ -87,6 +91,23 @@ export function renderWorkflows(r: WorkflowBenchResult): string {
           `${c.runs}/${c.runs}`,
           '—',
         ],
+      ],
+    ),
+  ].join('\n\n');
+}
+
+function servedTable(s: ServedChainResult): string {
+  return [
+    `Served: the same chain as a tool of \`toolmesh serve\`, called by an SDK client over Streamable HTTP, median of ${s.rounds} interleaved rounds (ms)`,
+    table(
+      ['path', 'chain', 'per step'],
+      [
+        [
+          `${s.steps} \`echo__add\` calls by the client, one after another`,
+          s.clientCallsMs,
+          (s.clientCallsMs / s.steps).toFixed(3),
+        ],
+        ['one call of the workflow tool', s.workflowMs, (s.workflowMs / s.steps).toFixed(3)],
       ],
     ),
   ].join('\n\n');
