@@ -2,9 +2,7 @@
  * A workflow as an MCP tool: its definition (the workflow's inputs are the input schema) and one call of
  * it, which runs the workflow and answers with a `CallToolResult`. A run that fails is a tool result with
  * `isError`, not a protocol error, as MCP asks for tool execution errors. Progress goes out per step.
- *
- * Serving these tools needs the hub to list them and route their calls here; that wiring is not built
- * yet (see docs/workflows.md).
+ * `ServedWorkflows` (`served.ts`) lists these tools in the hub's catalog and routes their calls here.
  */
 import type { CallToolResult, ProgressCallback, Tool } from '@modelcontextprotocol/client';
 import { ConfigError } from '../config/config-error.ts';
