@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { type Connection, connect, type Endpoint } from './lib/client.ts';
+import { openHttpSession, openSseSession } from './lib/idle-sessions.ts';
 import { cpuMs, descendants, rssKb, sleep, treeCpuMs, treeRssKb } from './lib/proc.ts';
 import { round, type Summary, summarize } from './lib/stats.ts';
 
@@ -55,7 +56,9 @@ export interface SessionsJob {
   url: string;
   pid: number;
   sessions: number;
-  /** Open the standalone GET stream per session, as SDK clients do after `initialized`. */
+  /** `sse`: legacy HTTP+SSE sessions (the stream is the session). Default: Streamable HTTP. */
+  transport?: 'http' | 'sse';
+  /** Streamable HTTP: open the standalone GET stream per session, as SDK clients do after `initialized`. */
   getStream: boolean;
   /** Read RSS again this long after the 2 s reading (V8 shrinks its heap only after a while idle). */
   idleMs: number;
@@ -263,57 +266,17 @@ async function runStartup(job: StartupJob) {
   };
 }
 
-const INIT_BODY = (id: number) =>
-  JSON.stringify({
-    jsonrpc: '2.0',
-    id,
-    method: 'initialize',
-    params: {
-      protocolVersion: '2025-11-25',
-      capabilities: {},
-      clientInfo: { name: `idle-${id}`, version: '1' },
-    },
-  });
-
 async function runSessions(job: SessionsJob) {
-  const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
   const streams: AbortController[] = [];
-  const open = async (i: number) => {
-    const response = await fetch(job.url, { method: 'POST', headers, body: INIT_BODY(i) });
-    const sessionId = response.headers.get('mcp-session-id');
-    await response.text();
-    if (!sessionId) throw new Error(`no session id (HTTP ${response.status})`);
-    const sessionHeaders = { ...headers, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' };
-    const ack = await fetch(job.url, {
-      method: 'POST',
-      headers: sessionHeaders,
-      body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
-    });
-    await ack.text();
-    if (job.getStream) {
-      const abort = new AbortController();
-      streams.push(abort);
-      // Not awaited: some servers send the GET stream's headers only with the first event (a keep-alive
-      // comment 15 s later). The body is drained in the background so the stream never stalls.
-      void fetch(job.url, {
-        method: 'GET',
-        headers: { ...sessionHeaders, accept: 'text/event-stream' },
-        signal: abort.signal,
-      })
-        .then((get) => get.body?.pipeTo(new WritableStream()))
-        .catch(() => {});
-    }
-    return sessionId;
-  };
+  const open = (i: number) =>
+    job.transport === 'sse'
+      ? openSseSession(job.url, i, streams)
+      : openHttpSession(job.url, i, job.getStream, streams);
   const batch = async (from: number, count: number) => {
-    const ids: string[] = [];
     // A few at a time, like clients arriving, without flooding the accept queue.
     for (let i = from; i < from + count; i += 20) {
-      ids.push(
-        ...(await Promise.all(Array.from({ length: Math.min(20, from + count - i) }, (_, k) => open(i + k)))),
-      );
+      await Promise.all(Array.from({ length: Math.min(20, from + count - i) }, (_, k) => open(i + k)));
     }
-    return ids;
   };
   await batch(0, 20); // warm-up: code paths and pools are hot before the first reading
   // Long enough for a process that returns memory once idle (ToolMesh does, 2 s into idleness) to have

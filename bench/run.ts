@@ -105,7 +105,7 @@ const P = quick
       startupReps: (n: number) => (n >= 30 ? 1 : 3),
       sessions: 1_000,
       sessionIdleMs: 10_000,
-      sessionTargets: 3,
+      sessionTargets: 5,
       catalogServers: 50,
       catalogTools: 40,
       catalogLists: 30,
@@ -509,7 +509,7 @@ async function memory() {
   } catch (error) {
     log(`  failed: ${String(error).slice(0, 500)}`);
   }
-  const cases: { who: string; launch: () => Promise<{ url: string; proc: Proc }> }[] = [
+  const cases: { who: string; sse?: true; launch: () => Promise<{ url: string; proc: Proc }> }[] = [
     {
       who: 'toolmesh (HTTP, 1 stdio upstream)',
       launch: () => startToolmeshHttp([{ name: 'echo', script: ECHO, prefix: false }]),
@@ -519,8 +519,10 @@ async function memory() {
       launch: () => startHttpFixture(ECHO, [], 'echo-http'),
     },
     { who: 'mcp-proxy', launch: () => startPeer('mcp-proxy', ECHO) },
+    { who: 'mcp-hub (SSE)', sse: true, launch: () => startMcpHub([{ name: 'echo', script: ECHO }]) },
+    { who: 'supergateway (SSE)', sse: true, launch: () => startPeer('supergateway-sse', ECHO) },
   ];
-  for (const { who, launch } of cases.slice(0, P.sessionTargets)) {
+  for (const { who, sse, launch } of cases.slice(0, P.sessionTargets)) {
     log(`memory: ${P.sessions} idle sessions on ${who}`);
     let proc: Proc | undefined;
     try {
@@ -531,6 +533,7 @@ async function memory() {
         url: launched.url,
         pid: launched.proc.pid,
         sessions: P.sessions,
+        transport: sse ? 'sse' : 'http',
         getStream: true,
         idleMs: P.sessionIdleMs,
       });
