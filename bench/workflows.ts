@@ -29,6 +29,7 @@ import { planSteps } from '../src/workflows/plan.ts';
 import { SqliteRuntime } from '../src/workflows/sqlite-runtime.ts';
 import { validateWorkflow } from '../src/workflows/validate.ts';
 import { stdioFixture } from '../test/fixtures/spawn.ts';
+import { removeScratch } from './lib/configs.ts';
 import { median, round } from './lib/stats.ts';
 import { renderWorkflows, type WorkflowBenchResult } from './lib/workflows-report.ts';
 import { servedChain } from './lib/workflows-served.ts';
@@ -198,4 +199,5 @@ try {
   for (const runtime of runtimes) runtime.close();
   await hub.close();
   rmSync(dir, { recursive: true, force: true });
+  removeScratch();
 }

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { connect } from './client.ts';
-import { removeScratch, scratchDir } from './configs.ts';
+import { scratchDir } from './configs.ts';
 import { startToolmeshHttp } from './launch.ts';
 import { ECHO } from './proc.ts';
 import { median, round } from './stats.ts';
@@ -24,7 +24,7 @@ export interface ServedChainResult {
 /**
  * Serves `workflowYaml` (a chain of `steps` `echo__add` steps named `name`, input `n`, output `sum`) from a
  * hub with the echo fixture over stdio, and times both paths in `rounds` interleaved rounds. A wrong sum
- * fails the run.
+ * fails the run. Its files go to the run's scratch directory (`scratchDir`), which the caller removes.
  */
 export async function servedChain(
   workflowYaml: string,
@@ -79,6 +79,5 @@ export async function servedChain(
   } finally {
     await connection.close();
     await hub.proc.stop();
-    removeScratch();
   }
 }
