@@ -152,6 +152,22 @@ describe('buildCatalog', () => {
     const served = catalog.tools.get('a__t')?.definition;
     assert.equal(served?.description, 'Safe text[8m hidden');
     assert.equal(served?.title, 'T');
+
+    const overrides = new Map([['fetch', { title: 'Get\u200b', description: 'A page\u202e' }]]);
+    const overridden = buildCatalog([source('a', ['fetch'], { catalog: shaping({ overrides }) })]);
+    assert.equal(overridden.tools.get('a__fetch')?.definition.title, 'Get', 'an override is cleaned too');
+    assert.equal(overridden.tools.get('a__fetch')?.definition.description, 'A page');
+  });
+
+  it('cleans a definition once: a rebuild over the same lists reuses what it made', () => {
+    const schema = { type: 'object' as const, properties: { q: { type: 'string', description: 'Q\u200b' } } };
+    const sources = [
+      { name: 'a', prefix: true, lists: lists({ tools: [tool('t', { inputSchema: schema })] }) },
+    ];
+    const first = buildCatalog(sources).tools.get('a__t')?.definition.inputSchema;
+    const second = buildCatalog(sources).tools.get('a__t')?.definition.inputSchema;
+    assert.deepEqual(first?.properties, { q: { type: 'string', description: 'Q' } });
+    assert.equal(second, first);
   });
 
   it('keeps withheld tools out of the catalog under the name they would have', () => {

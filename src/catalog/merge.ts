@@ -12,7 +12,7 @@ import type { Catalog, CatalogEntry, CatalogSource } from './catalog.ts';
 import { type Conflict, type NamedItem, type NamingContext, placeNamed } from './conflicts/named.ts';
 import { placeUris } from './conflicts/uris.ts';
 import type { Shaped } from './shape.ts';
-import { cleanTexts } from './text.ts';
+import { cleanTexts, stripHidden } from './text.ts';
 
 /**
  * Tools or prompts of every source by served name. `admit` decides whether an entry is served (pinning
@@ -38,12 +38,12 @@ export function mergeNamed<K extends 'tools' | 'prompts'>(
     const name = placed.served[i];
     if (name === undefined) return;
     const override = kind === 'tool' ? s.shaping.overrides.get(definition.name) : undefined;
-    const served = cleanTexts({
-      ...definition,
+    const served = {
+      ...cleanTexts(definition),
       name,
-      ...(override?.title !== undefined && { title: override.title }),
-      ...(override?.description !== undefined && { description: override.description }),
-    });
+      ...(override?.title !== undefined && { title: stripHidden(override.title) }),
+      ...(override?.description !== undefined && { description: stripHidden(override.description) }),
+    };
     const entry = { name, server: s.source.name, original: definition.name, definition: served };
     const holder = merged.get(name);
     if (holder) {

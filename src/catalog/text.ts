@@ -32,13 +32,24 @@ export function revealHidden(text: string): string {
 /** Nesting deeper than this is served as it is (a guard against pathological schemas, not a limit in practice). */
 const MAX_DEPTH = 32;
 
+/** What `cleanTexts` made of each definition object it was given. */
+const cleaned = new WeakMap<object, unknown>();
+
 /**
  * `definition` with hidden characters stripped from every string `title` and `description`, at any depth:
  * the tool's own, its schemas' properties, a prompt's arguments. Objects without such text are returned
- * as they are, so an unchanged definition costs no copy.
+ * as they are, so an unchanged definition costs no copy. The answer is kept per definition object: a
+ * server's lists are never modified, and every catalog rebuild cleans all of them again (a 2,000-tool
+ * catalog walked every schema of every tool on each rebuild).
  */
 export function cleanTexts<T>(definition: T): T {
-  return clean(definition, 0) as T;
+  if (definition === null || typeof definition !== 'object') return definition;
+  let result = cleaned.get(definition);
+  if (result === undefined) {
+    result = clean(definition, 0);
+    cleaned.set(definition, result);
+  }
+  return result as T;
 }
 
 function clean(value: unknown, depth: number): unknown {
