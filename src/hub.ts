@@ -71,6 +71,8 @@ export class Hub extends EventEmitter<{
   /** Tools the hub answers itself (workflows, composites), by source name. */
   readonly #local = new Map<string, { source: LocalToolSource; routed: RoutedServer }>();
   #catalog: Catalog = EMPTY_CATALOG;
+  /** Lists changed during start-up and the catalog has not been rebuilt since (see `#listsChanged`). */
+  #stale = false;
   #pendingKinds = new Set<ListKind>();
   #coalesceTimer: NodeJS.Timeout | undefined;
   #started = false;
@@ -96,11 +98,11 @@ export class Hub extends EventEmitter<{
     this.discovery = config.discovery;
     for (const server of config.servers) this.#attach(server);
     const dispatch = createDispatch({
-      catalog: () => this.#catalog,
+      catalog: () => this.catalog,
       upstream: (name) => this.#upstreams.get(name) ?? this.#local.get(name)?.routed,
     });
     const fallback = fallbackInterceptor({
-      catalog: () => this.#catalog,
+      catalog: () => this.catalog,
       fallbacks: (name) => this.#upstreams.get(name)?.config.resilience?.fallbacks,
     });
     this.call = compose([...(options.interceptors ?? []), fallback], dispatch);
@@ -109,6 +111,7 @@ export class Hub extends EventEmitter<{
 
   /** The current merged catalog (an immutable snapshot). */
   get catalog(): Catalog {
+    if (this.#stale) this.#rebuild();
     return this.#catalog;
   }
 
@@ -175,7 +178,7 @@ export class Hub extends EventEmitter<{
    * @throws HubError `UNKNOWN_RESOURCE`, or what the server answered.
    */
   async subscribe(uri: string, on: boolean): Promise<void> {
-    const owner = resourceOwner(this.#catalog, uri);
+    const owner = resourceOwner(this.catalog, uri);
     const upstream = owner === undefined ? undefined : this.#upstreams.get(owner);
     if (!upstream) {
       throw new HubError('UNKNOWN_RESOURCE', `no server offers resource ${uri.slice(0, 128)}`, {
@@ -332,9 +335,13 @@ export class Hub extends EventEmitter<{
   }
 
   #listsChanged(kinds: ListKind[]): void {
-    // The catalog is rebuilt at once, so a call right after a server (re)connects finds its tools; only
-    // the notification to clients is coalesced, so a burst of changes is one list-changed per kind.
-    this.#rebuild();
+    // Once started, the catalog is rebuilt at once, so a call right after a server (re)connects finds its
+    // tools, and a changed pin is reported when it happens. During start-up it is rebuilt when next read
+    // (or when start-up settles): each rebuild merges every server's lists, so rebuilding as each of N
+    // servers gets ready would cost N rebuilds of up to N servers' tools. Only the notification to clients
+    // is coalesced, so a burst of changes is one list-changed per kind.
+    if (this.#started) this.#rebuild();
+    else this.#stale = true;
     for (const kind of kinds) this.#pendingKinds.add(kind);
     if (this.#coalesceTimer) return;
     this.#coalesceTimer = setTimeout(() => {
@@ -364,6 +371,7 @@ export class Hub extends EventEmitter<{
   }
 
   #rebuild(): void {
+    this.#stale = false;
     const sources = this.#sources();
     this.#catalog = this.keeper.build(sources);
     if (!this.#started) return;
