@@ -564,20 +564,26 @@ async function catalog() {
     warmup: 3,
   });
   const out: { path: string; readyMs?: number; result: CatalogResult }[] = [];
-  log(`catalog: ToolMesh with ${P.catalogServers} servers x ${P.catalogTools} tools`);
-  let hub: Awaited<ReturnType<typeof startToolmeshHttp>> | undefined;
-  try {
-    hub = await startToolmeshHttp(servers);
-    out.push({
-      path: `ToolMesh HTTP, ${P.catalogServers} stdio servers × ${P.catalogTools} tools`,
-      readyMs: round(hub.readyMs, 1),
-      result: await runDriver<CatalogResult>(job({ kind: 'http', url: hub.url })),
-    });
-  } catch (error) {
-    log(`  failed: ${String(error).slice(0, 500)}`);
-  } finally {
-    await stopProcs(hub ? [hub.proc] : []);
-  }
+  const throughHub = async (
+    path: string,
+    kind: 'http' | 'sse',
+    launch: () => Promise<{ url: string; proc: Proc; readyMs: number }>,
+  ) => {
+    log(`catalog: ${path}`);
+    let hub: { url: string; proc: Proc; readyMs: number } | undefined;
+    try {
+      hub = await launch();
+      const result = await runDriver<CatalogResult>(job({ kind, url: hub.url }));
+      out.push({ path, readyMs: round(hub.readyMs, 1), result });
+    } catch (error) {
+      log(`  failed: ${String(error).slice(0, 500)}`);
+    } finally {
+      await stopProcs(hub ? [hub.proc] : []);
+    }
+  };
+  const shape = `${P.catalogServers} stdio servers × ${P.catalogTools} tools`;
+  await throughHub(`ToolMesh HTTP, ${shape}`, 'http', () => startToolmeshHttp(servers));
+  await throughHub(`mcp-hub SSE, ${shape}`, 'sse', () => startMcpHub(servers));
   log(`catalog: direct, one server with ${total} tools`);
   try {
     out.push({
