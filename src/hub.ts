@@ -7,11 +7,11 @@ import type {
 import type { Registry } from 'prom-client';
 import { type Catalog, type CatalogSource, EMPTY_CATALOG, resourceOwner } from './catalog/catalog.ts';
 import { CatalogKeeper } from './catalog/keeper.ts';
-import { DEFAULT_STORE_PATH } from './config/catalog-config.ts';
 import type { DiscoveryConfig } from './config/discovery.ts';
 import type { CatalogConfig, HubConfig, ServerConfig } from './config/model.ts';
 import { LOCAL_TOOLS_CATALOG } from './config/model.ts';
-import { describeError, HubError } from './errors.ts';
+import { HubError } from './errors.ts';
+import { openStore } from './hub-store.ts';
 import { type Logger, silentLogger } from './observability/logger.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
 import { type CallFn, compose, type Interceptor } from './pipeline/call.ts';
@@ -20,7 +20,6 @@ import { type LocalToolSource, routedLocalSource } from './pipeline/local-tools.
 import { fallbackInterceptor } from './resilience/fallback.ts';
 import { LogicalServer, type ServerStatus } from './routing/logical-server.ts';
 import { registerReplicaGauges } from './routing/replica-metrics.ts';
-import { openSqliteStore } from './store/sqlite.ts';
 import type { Store } from './store/store.ts';
 import { EMPTY_LISTS, type ListKind } from './upstream/lists.ts';
 import type { ServedWorkflows } from './workflows/served.ts';
@@ -388,21 +387,5 @@ export class Hub extends EventEmitter<{
       this.#reportedConflicts.add(key);
       this.logger.warn(conflict, `name collision: ${conflict.reason}`);
     }
-  }
-}
-
-/**
- * The store at `config.store.path`. When the default file cannot be opened (no writable home directory),
- * the hub runs with an in-memory store and says so: pins and names then last one run. A path the user
- * chose must work, so that failure is thrown.
- */
-function openStore(config: HubConfig, logger: Logger): Store {
-  const path = config.store?.path ?? ':memory:';
-  try {
-    return openSqliteStore(path);
-  } catch (error) {
-    if (path !== DEFAULT_STORE_PATH) throw error;
-    logger.warn({ err: describeError(error) }, 'store unavailable: pins and names are kept in memory only');
-    return openSqliteStore(':memory:');
   }
 }
