@@ -7,6 +7,7 @@ import type {
 import type { Registry } from 'prom-client';
 import { type Catalog, type CatalogSource, EMPTY_CATALOG, resourceOwner } from './catalog/catalog.ts';
 import { CatalogKeeper } from './catalog/keeper.ts';
+import { ListChanges } from './catalog/list-changes.ts';
 import type { DiscoveryConfig } from './config/discovery.ts';
 import type { CatalogConfig, HubConfig, ServerConfig } from './config/model.ts';
 import { LOCAL_TOOLS_CATALOG } from './config/model.ts';
@@ -42,9 +43,6 @@ export interface OptionalFeatures {
   subscribe: boolean;
 }
 
-/** Catalog changes are announced after this quiet period, so a burst of changes is one notification. */
-const COALESCE_MS = 25;
-
 /**
  * The hub as a library: it owns the upstreams, keeps the merged catalog current and sends calls through
  * the pipeline. Serving faces (stdio, HTTP) and the CLI sit on top of it. Events: `catalog` (the kinds
@@ -72,8 +70,11 @@ export class Hub extends EventEmitter<{
   #catalog: Catalog = EMPTY_CATALOG;
   /** Lists changed during start-up and the catalog has not been rebuilt since (see `#listsChanged`). */
   #stale = false;
-  #pendingKinds = new Set<ListKind>();
-  #coalesceTimer: NodeJS.Timeout | undefined;
+  /** Tells clients (`catalog` events) what changed once start-up has settled. */
+  readonly #changes = new ListChanges(
+    () => this.catalog,
+    (kinds) => this.emit('catalog', kinds),
+  );
   #started = false;
   #stopping = false;
   readonly #reportedConflicts = new Set<string>();
@@ -124,10 +125,8 @@ export class Hub extends EventEmitter<{
     this.#whenStarted ??= Promise.all([...this.#upstreams.values()].map((upstream) => upstream.start())).then(
       () => {
         // Changes made during start-up are part of this first catalog: nobody needs telling about them.
-        clearTimeout(this.#coalesceTimer);
-        this.#coalesceTimer = undefined;
-        this.#pendingKinds.clear();
         this.#rebuild();
+        this.#changes.baseline(this.#catalog);
         this.#started = true;
         this.keeper.remember(this.#catalog, this.#sources());
         this.#reportConflicts();
@@ -148,7 +147,7 @@ export class Hub extends EventEmitter<{
   /** Stops every server and its processes. */
   async stop(): Promise<void> {
     this.#stopping = true;
-    clearTimeout(this.#coalesceTimer);
+    this.#changes.stop();
     await Promise.all([...this.#upstreams.values()].map((upstream) => upstream.stop()));
     this.keeper.close();
   }
@@ -298,7 +297,7 @@ export class Hub extends EventEmitter<{
   /** Replaces the discovery rules (hot reload); clients are told the tool list changed, as theirs may have. */
   setDiscovery(discovery: DiscoveryConfig | undefined): void {
     this.discovery = discovery;
-    this.#listsChanged(['tools']);
+    this.#listsChanged(['tools'], 'always');
   }
 
   #known(name: string): LogicalServer {
@@ -333,23 +332,19 @@ export class Hub extends EventEmitter<{
     await upstream.start();
   }
 
-  #listsChanged(kinds: ListKind[]): void {
+  /** `announce`: `always` tells clients even when the lists are as they were (see `ListChanges`). */
+  #listsChanged(kinds: ListKind[], announce: 'if-changed' | 'always' = 'if-changed'): void {
     // Once started, the catalog is rebuilt at once, so a call right after a server (re)connects finds its
     // tools, and a changed pin is reported when it happens. During start-up it is rebuilt when next read
     // (or when start-up settles): each rebuild merges every server's lists, so rebuilding as each of N
-    // servers gets ready would cost N rebuilds of up to N servers' tools. Only the notification to clients
-    // is coalesced, so a burst of changes is one list-changed per kind.
-    if (this.#started) this.#rebuild();
-    else this.#stale = true;
-    for (const kind of kinds) this.#pendingKinds.add(kind);
-    if (this.#coalesceTimer) return;
-    this.#coalesceTimer = setTimeout(() => {
-      this.#coalesceTimer = undefined;
-      const changed = [...this.#pendingKinds];
-      this.#pendingKinds.clear();
-      // Before start-up settles nobody has been served a list yet, so there is nothing to announce.
-      if (this.#started) this.emit('catalog', changed);
-    }, COALESCE_MS);
+    // servers gets ready would cost N rebuilds of up to N servers' tools. Before start-up settles nobody
+    // has been served a list yet, so there is nothing to announce.
+    if (!this.#started) {
+      this.#stale = true;
+      return;
+    }
+    this.#rebuild();
+    this.#changes.noted(kinds, announce);
   }
 
   #sources(): CatalogSource[] {

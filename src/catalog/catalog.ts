@@ -103,3 +103,13 @@ export function servedTools(catalog: Catalog): Tool[] {
 export function servedPrompts(catalog: Catalog): Prompt[] {
   return [...catalog.prompts.values()].map((entry) => entry.definition);
 }
+
+/** Resource definitions as served to clients. */
+export function servedResources(catalog: Catalog): Resource[] {
+  return [...catalog.resources.values()].map((entry) => entry.definition);
+}
+
+/** Resource template definitions as served to clients. */
+export function servedTemplates(catalog: Catalog): ResourceTemplate[] {
+  return catalog.templates.map((entry) => entry.definition);
+}

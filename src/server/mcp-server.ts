@@ -7,7 +7,8 @@ import {
   type LoggingMessageNotificationParams,
   Server,
 } from '@modelcontextprotocol/server';
-import { servedPrompts } from '../catalog/catalog.ts';
+import { servedPrompts, servedResources, servedTemplates } from '../catalog/catalog.ts';
+import { listFingerprint } from '../catalog/fingerprint.ts';
 import { HubError } from '../errors.ts';
 import type { Hub, OptionalFeatures } from '../hub.ts';
 import type { HubCall, RoutedMethod } from '../pipeline/call.ts';
@@ -121,24 +122,26 @@ export class McpFace {
     server.setRequestHandler('tools/list', async (request, ctx) => {
       const snapshot = await catalog();
       const mode = discoveryMode(hub.discovery, clientNameOf(server, ctx), snapshot);
-      const { items, nextCursor } = page(listedTools(mode, snapshot), snapshot, request.params?.cursor);
+      const key = () => `${listFingerprint(snapshot, 'tools')}-${mode}`;
+      const { items, nextCursor } = page(listedTools(mode, snapshot), key, request.params?.cursor);
       return { tools: items, ...(nextCursor && { nextCursor }) };
     });
     server.setRequestHandler('prompts/list', async (request) => {
       const snapshot = await catalog();
-      const { items, nextCursor } = page(servedPrompts(snapshot), snapshot, request.params?.cursor);
+      const key = () => listFingerprint(snapshot, 'prompts');
+      const { items, nextCursor } = page(servedPrompts(snapshot), key, request.params?.cursor);
       return { prompts: items, ...(nextCursor && { nextCursor }) };
     });
     server.setRequestHandler('resources/list', async (request) => {
       const snapshot = await catalog();
-      const resources = [...snapshot.resources.values()].map((entry) => entry.definition);
-      const { items, nextCursor } = page(resources, snapshot, request.params?.cursor);
+      const key = () => listFingerprint(snapshot, 'resources');
+      const { items, nextCursor } = page(servedResources(snapshot), key, request.params?.cursor);
       return { resources: items, ...(nextCursor && { nextCursor }) };
     });
     server.setRequestHandler('resources/templates/list', async (request) => {
       const snapshot = await catalog();
-      const templates = snapshot.templates.map((entry) => entry.definition);
-      const { items, nextCursor } = page(templates, snapshot, request.params?.cursor);
+      const key = () => listFingerprint(snapshot, 'resources');
+      const { items, nextCursor } = page(servedTemplates(snapshot), key, request.params?.cursor);
       return { resourceTemplates: items, ...(nextCursor && { nextCursor }) };
     });
     server.setRequestHandler('tools/call', (request, ctx) => this.callTool(server, request.params, ctx));
