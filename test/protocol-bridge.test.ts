@@ -52,7 +52,7 @@ async function answeringClient(connect: () => Transport, era: ClientEra, name: s
 }
 
 /**
- * Both faces: over stdio a 2025-era client's `tools/call` is answered by `DirectToolCalls`, not the SDK, so
+ * Both faces: over stdio a 2025-era client's `tools/call` is answered by `DirectAnswers`, not the SDK, so
  * everything here must hold on that path too.
  */
 for (const face of ['HTTP', 'stdio'] as const)

@@ -19,9 +19,9 @@ interface Held {
 }
 
 /**
- * A 2025-era session's POST of one `tools/call` that `DirectToolCalls` answers, held until the first message
- * for its request: if that is the response, it is the POST's JSON body, and the SDK's transport never sees
- * the request. Through the transport the same call cost the hub twice the CPU (0.95 against 0.47 ms at 16
+ * A 2025-era session's POST of one `tools/call` or list request that `DirectAnswers` answers, held until
+ * the first message for its request: if that is the response, it is the POST's JSON body, and the SDK's
+ * transport never sees the request. Through the transport the same call cost the hub twice the CPU (0.95 against 0.47 ms at 16
  * in flight, docs/benchmarks.md): its checks and zod parses, an event stream with its priming event and
  * keep-alive timer, and `preferJson` reading that stream back into JSON.
  *

@@ -6,7 +6,7 @@ import {
   type RequestId,
   WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
-import { DirectToolCalls } from './direct-tool-calls.ts';
+import { DirectAnswers } from './direct-answers.ts';
 import { memoryEventStore } from './event-store.ts';
 import { acceptedBySdk, HeldPosts } from './held-posts.ts';
 import { preferJson } from './json-response.ts';
@@ -25,9 +25,9 @@ interface Session {
   lastSeen: number;
   /** The client's requests not answered yet (nor cancelled, nor dropped by the client). */
   inFlight: OpenRequests;
-  /** Answers plain `tools/call` requests beside the SDK. */
-  direct: DirectToolCalls;
-  /** POSTs of those calls, held for a JSON answer. */
+  /** Answers plain `tools/call` and list requests beside the SDK. */
+  direct: DirectAnswers;
+  /** POSTs of those requests, held for a JSON answer. */
   held: HeldPosts;
 }
 
@@ -78,10 +78,10 @@ export class LegacySessions {
       }
       const toSdk = () => session.transport.handleRequest(request, { parsedBody });
       if (isRequest(parsedBody) && acceptedBySdk(request)) {
-        const params = session.direct.claimable(parsedBody);
-        if (params) {
+        const direct = session.direct.claimable(parsedBody);
+        if (direct) {
           const answer = session.held.hold(parsedBody.id, request.signal, toSdk);
-          session.direct.answer(parsedBody.id, params);
+          session.direct.answer(parsedBody.id, direct);
           return answer;
         }
       }
@@ -113,7 +113,7 @@ export class LegacySessions {
         void this.#sessions.set(id, { transport, lastSeen: Date.now(), inFlight, direct, held }),
     });
     const held = routeSends(inFlight, transport);
-    const direct = new DirectToolCalls(this.#face, {
+    const direct = new DirectAnswers(this.#face, {
       send: (message, to) => transport.send(message, { relatedRequestId: to }),
       get sessionId() {
         return transport.sessionId;

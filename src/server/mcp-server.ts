@@ -5,6 +5,7 @@ import {
   type InputRequiredResult,
   type LoggingLevel,
   type LoggingMessageNotificationParams,
+  type ResultTypeMap,
   Server,
 } from '@modelcontextprotocol/server';
 import { servedPrompts, servedResources, servedTemplates } from '../catalog/catalog.ts';
@@ -47,11 +48,24 @@ function atOrAbove(level: LoggingLevel, threshold: LoggingLevel | undefined): bo
   return threshold === undefined || LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(threshold);
 }
 
-/**
- * Builds the hub's downstream MCP server objects (one per stdio connection, legacy HTTP session or modern
- * HTTP request; the SDK wants a fresh instance per serving unit) and tells the long-lived ones when the
- * catalog changed. All instances read the same hub, so every face serves the same catalog.
- */
+/** The list requests, each answered from the catalog (`McpFace.list`). */
+export const LIST_METHODS = [
+  'tools/list',
+  'prompts/list',
+  'resources/list',
+  'resources/templates/list',
+] as const;
+export type ListMethod = (typeof LIST_METHODS)[number];
+type ListResult<M extends ListMethod> = ResultTypeMap[M];
+
+/** A list result: the page's items under `field`, and the cursor of the next page if there is one. */
+function listPage<M extends ListMethod>(
+  field: string,
+  { items, nextCursor }: { items: unknown[]; nextCursor?: string },
+): ListResult<M> {
+  return { [field]: items, ...(nextCursor && { nextCursor }) } as ListResult<M>;
+}
+
 /** How long a list request waits for servers still starting before it is answered with what is there. */
 const LIST_WAIT_MS = 5_000;
 
@@ -62,6 +76,11 @@ function isUnknownName(error: unknown): boolean {
   );
 }
 
+/**
+ * Builds the hub's downstream MCP server objects (one per stdio connection, legacy HTTP session or modern
+ * HTTP request; the SDK wants a fresh instance per serving unit) and tells the long-lived ones when the
+ * catalog changed. All instances read the same hub, so every face serves the same catalog.
+ */
 export class McpFace {
   readonly #hub: Hub;
   /** Instances on a long-lived connection, which receive list-changed notifications. */
@@ -114,36 +133,16 @@ export class McpFace {
   }
 
   #register(server: Server, features: OptionalFeatures): void {
-    const hub = this.#hub;
-    const catalog = async () => {
-      await this.#settledOrPartial();
-      return hub.catalog;
-    };
-    server.setRequestHandler('tools/list', async (request, ctx) => {
-      const snapshot = await catalog();
-      const mode = discoveryMode(hub.discovery, clientNameOf(server, ctx), snapshot);
-      const key = () => `${listFingerprint(snapshot, 'tools')}-${mode}`;
-      const { items, nextCursor } = page(listedTools(mode, snapshot), key, request.params?.cursor);
-      return { tools: items, ...(nextCursor && { nextCursor }) };
-    });
-    server.setRequestHandler('prompts/list', async (request) => {
-      const snapshot = await catalog();
-      const key = () => listFingerprint(snapshot, 'prompts');
-      const { items, nextCursor } = page(servedPrompts(snapshot), key, request.params?.cursor);
-      return { prompts: items, ...(nextCursor && { nextCursor }) };
-    });
-    server.setRequestHandler('resources/list', async (request) => {
-      const snapshot = await catalog();
-      const key = () => listFingerprint(snapshot, 'resources');
-      const { items, nextCursor } = page(servedResources(snapshot), key, request.params?.cursor);
-      return { resources: items, ...(nextCursor && { nextCursor }) };
-    });
-    server.setRequestHandler('resources/templates/list', async (request) => {
-      const snapshot = await catalog();
-      const key = () => listFingerprint(snapshot, 'resources');
-      const { items, nextCursor } = page(servedTemplates(snapshot), key, request.params?.cursor);
-      return { resourceTemplates: items, ...(nextCursor && { nextCursor }) };
-    });
+    server.setRequestHandler('tools/list', (request, ctx) =>
+      this.list('tools/list', request.params?.cursor, clientNameOf(server, ctx)),
+    );
+    server.setRequestHandler('prompts/list', (request) => this.list('prompts/list', request.params?.cursor));
+    server.setRequestHandler('resources/list', (request) =>
+      this.list('resources/list', request.params?.cursor),
+    );
+    server.setRequestHandler('resources/templates/list', (request) =>
+      this.list('resources/templates/list', request.params?.cursor),
+    );
     server.setRequestHandler('tools/call', (request, ctx) => this.callTool(server, request.params, ctx));
     server.setRequestHandler('prompts/get', (request, ctx) =>
       this.#route(server, 'prompts/get', request.params, ctx),
@@ -176,7 +175,36 @@ export class McpFace {
   }
 
   /**
-   * Answers a `tools/call` of `server`'s client: through the SDK's handler, or from `DirectToolCalls` (a
+   * One page of a list, from the current catalog (the SDK's handlers, and `DirectAnswers`). Tools are
+   * listed as `clientName`'s discovery mode has them.
+   * @throws ProtocolError -32602 for a cursor that is malformed or of a list that changed since.
+   */
+  async list<M extends ListMethod>(
+    method: M,
+    cursor: string | undefined,
+    clientName?: string,
+  ): Promise<ListResult<M>> {
+    await this.#settledOrPartial();
+    const snapshot = this.#hub.catalog;
+    if (method === 'tools/list') {
+      const mode = discoveryMode(this.#hub.discovery, clientName, snapshot);
+      const key = () => `${listFingerprint(snapshot, 'tools')}-${mode}`;
+      return listPage('tools', page(listedTools(mode, snapshot), key, cursor));
+    }
+    if (method === 'prompts/list') {
+      return listPage(
+        'prompts',
+        page(servedPrompts(snapshot), () => listFingerprint(snapshot, 'prompts'), cursor),
+      );
+    }
+    const key = () => listFingerprint(snapshot, 'resources');
+    if (method === 'resources/list')
+      return listPage('resources', page(servedResources(snapshot), key, cursor));
+    return listPage('resourceTemplates', page(servedTemplates(snapshot), key, cursor));
+  }
+
+  /**
+   * Answers a `tools/call` of `server`'s client: through the SDK's handler, or from `DirectAnswers` (a
    * 2025-era connection, stdio or HTTP), which builds its own `ctx`. The result may be `input_required`.
    */
   async callTool(

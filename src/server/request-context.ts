@@ -8,7 +8,7 @@ import {
   type ServerContext,
 } from '@modelcontextprotocol/server';
 
-/** What the hub reads of the SDK's request context; `DirectToolCalls` builds one of its own. */
+/** What the hub reads of the SDK's request context; `DirectAnswers` builds one of its own. */
 export interface RequestContext {
   readonly sessionId?: string;
   readonly mcpReq: Pick<

@@ -23,7 +23,7 @@ export class StdioWire implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
-  /** Offered each message first; true keeps it from the SDK (`DirectToolCalls` answers it through `send`). */
+  /** Offered each message first; true keeps it from the SDK (`DirectAnswers` answers it through `send`). */
   claim?: (message: JSONRPCMessage) => boolean;
   readonly #input: Readable;
   readonly #output: Writable;

@@ -1,7 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { serveStdio as sdkServeStdio } from '@modelcontextprotocol/server/stdio';
 import type { Hub } from '../hub.ts';
-import { DirectToolCalls } from './direct-tool-calls.ts';
+import { DirectAnswers } from './direct-answers.ts';
 import { McpFace } from './mcp-server.ts';
 import { StdioWire } from './stdio-wire.ts';
 
@@ -15,14 +15,14 @@ export interface StdioConnection {
 /**
  * Serves the hub on one stdio connection: this process's stdin/stdout unless given another (both
  * protocol eras: the SDK's `serveStdio` pins each connection to the era its first message speaks; a
- * 2025-era `tools/call` is answered by `DirectToolCalls` without it). Resolves when the client closed its
+ * 2025-era `tools/call` or list request is answered by `DirectAnswers` without it). Resolves when the client closed its
  * input and every request it sent has been answered, or when the output failed. Nothing but MCP messages may
  * be written to the output meanwhile.
  */
 export function serveStdio(hub: Hub, connection?: StdioConnection): Promise<void> {
   const face = connection?.face ?? new McpFace(hub);
   const wire = new StdioWire(connection?.input, connection?.output);
-  const direct = new DirectToolCalls(face, { send: (message) => wire.send(message) });
+  const direct = new DirectAnswers(face, { send: (message) => wire.send(message) });
   wire.claim = (message) => direct.claim(message);
   sdkServeStdio(
     async () => {

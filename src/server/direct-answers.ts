@@ -6,17 +6,21 @@ import {
   isInputRequiredResult,
   type JSONRPCMessage,
   type JSONRPCRequest,
+  type ListToolsRequest,
   type RequestId,
+  type Result,
   type Server,
 } from '@modelcontextprotocol/server';
 import type { InputRequest } from '../pipeline/call.ts';
-import type { McpFace } from './mcp-server.ts';
+import { LIST_METHODS, type ListMethod, type McpFace } from './mcp-server.ts';
 import { pushInput } from './push-input.ts';
 import type { RequestContext } from './request-context.ts';
 import { toWireError } from './wire-errors.ts';
 
 /** The params of a plain 2025-era `tools/call`; one with other keys (a task, say) takes the SDK's path. */
 const PLAIN_KEYS = new Set(['name', 'arguments', '_meta']);
+/** The params of a plain list request. */
+const PLAIN_LIST_KEYS = new Set(['cursor', '_meta']);
 /** As the SDK's legacy shim: rounds of input one call may ask for. */
 const MAX_INPUT_ROUNDS = 8;
 /** A round that carries only a `requestState` is retried after this pause, as the SDK's shim does. */
@@ -30,20 +34,27 @@ export interface CallLink {
   readonly sessionId?: string;
 }
 
+/** A request answered here: a plain `tools/call`, or a plain list request (its cursor, if any). */
+export type DirectRequest =
+  | { readonly method: 'tools/call'; readonly params: CallToolRequestParams }
+  | { readonly method: ListMethod; readonly cursor: string | undefined };
+
 /**
- * `tools/call` on a 2025-era connection (stdio, or an HTTP session), answered without the SDK's request
- * handling; every other message (and a call on a 2026-era connection, or with unusual params) goes to the
- * SDK as before. Why: per call, the SDK's server validates the request twice and the result once with zod
- * and builds a context of a dozen closures, a third of the hub's allocations (`npm run bench:alloc`) and
- * the largest share of its CPU after the pipe writes. A proxy forwards a result it did not make; the client
- * validates it anyway.
+ * `tools/call` and the list requests on a 2025-era connection (stdio, or an HTTP session), answered without
+ * the SDK's request handling; every other message (and one on a 2026-era connection, or with unusual
+ * params) goes to the SDK as before. Why: per call, the SDK's server validates the request twice and the
+ * result once with zod and builds a context of a dozen closures, a third of the hub's allocations (`npm run
+ * bench:alloc`) and the largest share of its CPU after the pipe writes. A proxy forwards a result it did
+ * not make; the client validates it anyway. A list of 500 tools through the SDK is serialised twice and
+ * parsed once on an HTTP session (as an event, then read back by `preferJson`); here it is serialised once.
  *
- * The call takes the same path as through the SDK (`McpFace.callTool`, with a context built here); an
- * upstream's requests for input are pushed to the client at once, as on every 2025-era connection. An
- * upstream's own `input_required` result (a 2026-era server's) is answered as the SDK's legacy shim does:
- * each request pushed to the client, the call resumed with the answers.
+ * The call takes the same path as through the SDK (`McpFace.callTool`, with a context built here), and a
+ * list the same answer (`McpFace.list`); an upstream's requests for input are pushed to the client at
+ * once, as on every 2025-era connection. An upstream's own `input_required` result (a 2026-era server's)
+ * is answered as the SDK's legacy shim does: each request pushed to the client, the call resumed with the
+ * answers.
  */
-export class DirectToolCalls {
+export class DirectAnswers {
   readonly #face: McpFace;
   readonly #link: CallLink;
   #server: Server | undefined;
@@ -75,22 +86,28 @@ export class DirectToolCalls {
       return false;
     }
     this.#opening ??= message.method;
-    const params = this.claimable(message);
-    if (!params) return false;
-    this.answer(message.id, params);
+    const request = this.claimable(message);
+    if (!request) return false;
+    this.answer(message.id, request);
     return true;
   }
 
-  /** Answers request `id`, whose params {@link claimable} gave. */
-  answer(id: RequestId, params: CallToolRequestParams): void {
-    if (this.#server) void this.#answer(this.#server, id, params);
+  /** Answers request `id`, as {@link claimable} read it. */
+  answer(id: RequestId, request: DirectRequest): void {
+    if (this.#server) void this.#answer(this.#server, id, request);
   }
 
-  /** The params of a request {@link claim} answers here, or undefined for one it leaves to the SDK. */
-  claimable(message: JSONRPCRequest): CallToolRequestParams | undefined {
-    if (message.method !== 'tools/call' || this.#opening !== 'initialize') return undefined;
-    if (!this.#server?.getClientCapabilities()) return undefined;
-    return plainCall(message.params);
+  /** A request {@link claim} answers here, or undefined for one it leaves to the SDK. */
+  claimable(message: JSONRPCRequest): DirectRequest | undefined {
+    if (this.#opening !== 'initialize' || !this.#server?.getClientCapabilities()) return undefined;
+    const { method } = message;
+    if (method === 'tools/call') {
+      const params = plainCall(message.params);
+      return params && { method, params };
+    }
+    if (!isListMethod(method)) return undefined;
+    const cursor = plainListCursor(message.params);
+    return cursor === false ? undefined : { method, cursor };
   }
 
   /** The connection closed: its calls in flight are cancelled, as the SDK does with its own. */
@@ -98,18 +115,20 @@ export class DirectToolCalls {
     for (const controller of this.#calls.values()) controller.abort(new Error('Connection closed'));
   }
 
-  async #answer(server: Server, id: RequestId, params: CallToolRequestParams): Promise<void> {
+  async #answer(server: Server, id: RequestId, request: DirectRequest): Promise<void> {
     const controller = new AbortController();
     this.#calls.set(id, controller);
-    const call: DirectCall = { server, id, params, signal: controller.signal };
     let answer: JSONRPCMessage;
     try {
-      const result = await this.#call(call);
-      answer = {
-        jsonrpc: '2.0',
-        id,
-        result: result.content === undefined ? { ...result, content: [] } : result,
-      };
+      let result: Result;
+      if (request.method === 'tools/call') {
+        const { params } = request;
+        const called = await this.#call({ server, id, params, signal: controller.signal });
+        result = called.content === undefined ? { ...called, content: [] } : called;
+      } else {
+        result = await this.#face.list(request.method, request.cursor, server.getClientVersion()?.name);
+      }
+      answer = { jsonrpc: '2.0', id, result };
     } catch (error) {
       const { code, message, data } = toWireError(error);
       // -32002 (resource not found) is spelled -32602 on this era's wire, as the SDK's codec does.
@@ -210,6 +229,23 @@ function plainCall(params: unknown): CallToolRequestParams | undefined {
     if (token !== undefined && typeof token !== 'string' && typeof token !== 'number') return undefined;
   }
   return params as CallToolRequestParams;
+}
+
+/**
+ * The cursor of plain list params (none, or only a string `cursor` and an object `_meta`): a string,
+ * undefined for the first page, or false for params the SDK should judge.
+ */
+function plainListCursor(params: unknown): string | undefined | false {
+  if (params === undefined) return undefined;
+  if (!isObject(params)) return false;
+  for (const key in params) if (!PLAIN_LIST_KEYS.has(key)) return false;
+  if (params._meta !== undefined && !isObject(params._meta)) return false;
+  const { cursor } = params as ListToolsRequest['params'] & object;
+  return cursor === undefined || typeof cursor === 'string' ? cursor : false;
+}
+
+function isListMethod(method: string): method is ListMethod {
+  return (LIST_METHODS as readonly string[]).includes(method);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
