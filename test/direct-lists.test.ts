@@ -44,7 +44,7 @@ describe('list requests answered beside the SDK', () => {
           : new InProcessStdio(testHub.hub),
       );
       try {
-        const list = (method: string, params: Record<string, unknown>) =>
+        const list = (method: (typeof LISTS)[number][0], params: Record<string, unknown>) =>
           client.request({ method, params }) as Promise<Page>;
         for (const [method, field] of LISTS) {
           let cursor: string | undefined;

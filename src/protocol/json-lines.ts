@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { JSONRPCMessage } from '@modelcontextprotocol/client';
+import { messageJson } from './reused-results.ts';
 
 /** Largest line accepted, as the SDK's `ReadBuffer` (10 MiB). */
 export const MAX_LINE_BYTES = 10 * 1024 * 1024;
@@ -125,7 +126,7 @@ export class JsonLineWriter {
     if (stream.destroyed || stream.writableEnded) return Promise.reject(new Error('Not connected'));
     let line: string;
     try {
-      line = `${JSON.stringify(message)}\n`;
+      line = `${messageJson(message)}\n`;
     } catch (error) {
       // Nested deeper than the stack allows: the caller's promise fails, it does not throw in its face.
       return Promise.reject(error);

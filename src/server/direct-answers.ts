@@ -12,7 +12,8 @@ import {
   type Server,
 } from '@modelcontextprotocol/server';
 import type { InputRequest } from '../pipeline/call.ts';
-import { LIST_METHODS, type ListMethod, type McpFace } from './mcp-server.ts';
+import { LIST_METHODS, type ListMethod } from './list-pages.ts';
+import type { McpFace } from './mcp-server.ts';
 import { pushInput } from './push-input.ts';
 import type { RequestContext } from './request-context.ts';
 import { toWireError } from './wire-errors.ts';

@@ -5,6 +5,7 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
   type TransportSendOptions,
 } from '@modelcontextprotocol/server';
+import { messageBody } from '../protocol/reused-results.ts';
 import { JSON_WAIT_MS } from './json-response.ts';
 
 type Send = (message: JSONRPCMessage, options?: TransportSendOptions) => Promise<void>;
@@ -72,7 +73,7 @@ export class HeldPosts {
       const sessionId = this.#sessionId();
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (sessionId !== undefined) headers['mcp-session-id'] = sessionId;
-      held.resolve(new Response(JSON.stringify(message), { status: 200, headers }));
+      held.resolve(new Response(messageBody(message), { status: 200, headers }));
     } else void this.#toSdk(id, held, message);
     return true;
   }

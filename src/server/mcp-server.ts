@@ -5,26 +5,16 @@ import {
   type InputRequiredResult,
   type LoggingLevel,
   type LoggingMessageNotificationParams,
-  type ResultTypeMap,
   Server,
 } from '@modelcontextprotocol/server';
-import { servedPrompts, servedResources, servedTemplates } from '../catalog/catalog.ts';
-import { listFingerprint } from '../catalog/fingerprint.ts';
 import { HubError } from '../errors.ts';
 import type { Hub, OptionalFeatures } from '../hub.ts';
 import type { HubCall, RoutedMethod } from '../pipeline/call.ts';
 import type { ListKind } from '../upstream/lists.ts';
 import { VERSION } from '../version.ts';
 import { type BridgedCall, type DownstreamLeg, InputBridge } from './input-bridge.ts';
-import {
-  answerMetaTool,
-  clientNameOf,
-  discoveryMode,
-  isMetaTool,
-  listedTools,
-  unwrapCallTool,
-} from './meta-tools.ts';
-import { page } from './pagination.ts';
+import { type ListMethod, ListPages, type ListResult } from './list-pages.ts';
+import { answerMetaTool, clientNameOf, discoveryMode, isMetaTool, unwrapCallTool } from './meta-tools.ts';
 import { pushInput } from './push-input.ts';
 import { envelopeOf, type RequestContext, withoutPerHopMeta } from './request-context.ts';
 import { toWireError } from './wire-errors.ts';
@@ -48,24 +38,6 @@ function atOrAbove(level: LoggingLevel, threshold: LoggingLevel | undefined): bo
   return threshold === undefined || LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(threshold);
 }
 
-/** The list requests, each answered from the catalog (`McpFace.list`). */
-export const LIST_METHODS = [
-  'tools/list',
-  'prompts/list',
-  'resources/list',
-  'resources/templates/list',
-] as const;
-export type ListMethod = (typeof LIST_METHODS)[number];
-type ListResult<M extends ListMethod> = ResultTypeMap[M];
-
-/** A list result: the page's items under `field`, and the cursor of the next page if there is one. */
-function listPage<M extends ListMethod>(
-  field: string,
-  { items, nextCursor }: { items: unknown[]; nextCursor?: string },
-): ListResult<M> {
-  return { [field]: items, ...(nextCursor && { nextCursor }) } as ListResult<M>;
-}
-
 /** How long a list request waits for servers still starting before it is answered with what is there. */
 const LIST_WAIT_MS = 5_000;
 
@@ -86,6 +58,7 @@ export class McpFace {
   /** Instances on a long-lived connection, which receive list-changed notifications. */
   readonly #live = new Set<Server>();
   readonly #bridge = new InputBridge();
+  readonly #pages = new ListPages();
   /** The level each 2025-era connection set with `logging/setLevel`. */
   readonly #levels = new WeakMap<Server, LoggingLevel>();
   /** A random identity per connection (stdio) for affinity and per-client limits, until auth names clients. */
@@ -133,16 +106,19 @@ export class McpFace {
   }
 
   #register(server: Server, features: OptionalFeatures): void {
-    server.setRequestHandler('tools/list', (request, ctx) =>
-      this.list('tools/list', request.params?.cursor, clientNameOf(server, ctx)),
-    );
-    server.setRequestHandler('prompts/list', (request) => this.list('prompts/list', request.params?.cursor));
-    server.setRequestHandler('resources/list', (request) =>
-      this.list('resources/list', request.params?.cursor),
-    );
-    server.setRequestHandler('resources/templates/list', (request) =>
-      this.list('resources/templates/list', request.params?.cursor),
-    );
+    // A copy each: the SDK may add to a result (its 2026-era `_meta`), and the page is shared.
+    server.setRequestHandler('tools/list', async (request, ctx) => ({
+      ...(await this.list('tools/list', request.params?.cursor, clientNameOf(server, ctx))),
+    }));
+    server.setRequestHandler('prompts/list', async (request) => ({
+      ...(await this.list('prompts/list', request.params?.cursor)),
+    }));
+    server.setRequestHandler('resources/list', async (request) => ({
+      ...(await this.list('resources/list', request.params?.cursor)),
+    }));
+    server.setRequestHandler('resources/templates/list', async (request) => ({
+      ...(await this.list('resources/templates/list', request.params?.cursor)),
+    }));
     server.setRequestHandler('tools/call', (request, ctx) => this.callTool(server, request.params, ctx));
     server.setRequestHandler('prompts/get', (request, ctx) =>
       this.#route(server, 'prompts/get', request.params, ctx),
@@ -176,7 +152,8 @@ export class McpFace {
 
   /**
    * One page of a list, from the current catalog (the SDK's handlers, and `DirectAnswers`). Tools are
-   * listed as `clientName`'s discovery mode has them.
+   * listed as `clientName`'s discovery mode has them. The same object answers every client asking for the
+   * same page: not to be changed (the SDK's handlers pass on a copy).
    * @throws ProtocolError -32602 for a cursor that is malformed or of a list that changed since.
    */
   async list<M extends ListMethod>(
@@ -185,22 +162,7 @@ export class McpFace {
     clientName?: string,
   ): Promise<ListResult<M>> {
     await this.#settledOrPartial();
-    const snapshot = this.#hub.catalog;
-    if (method === 'tools/list') {
-      const mode = discoveryMode(this.#hub.discovery, clientName, snapshot);
-      const key = () => `${listFingerprint(snapshot, 'tools')}-${mode}`;
-      return listPage('tools', page(listedTools(mode, snapshot), key, cursor));
-    }
-    if (method === 'prompts/list') {
-      return listPage(
-        'prompts',
-        page(servedPrompts(snapshot), () => listFingerprint(snapshot, 'prompts'), cursor),
-      );
-    }
-    const key = () => listFingerprint(snapshot, 'resources');
-    if (method === 'resources/list')
-      return listPage('resources', page(servedResources(snapshot), key, cursor));
-    return listPage('resourceTemplates', page(servedTemplates(snapshot), key, cursor));
+    return this.#pages.page(this.#hub.catalog, this.#hub.discovery, method, cursor, clientName);
   }
 
   /**
