@@ -69,6 +69,8 @@ export interface CatalogJob {
   endpoint: Endpoint;
   lists: number;
   warmup: number;
+  /** The process that answers (a hub or peer); for a stdio endpoint, the spawned server. */
+  pid?: number;
 }
 
 export type Job = LoadJob | FanoutJob | StartupJob | SessionsJob | CatalogJob;
@@ -314,12 +316,15 @@ async function runCatalog(job: CatalogJob) {
   let count = 0;
   for (let i = 0; i < job.warmup; i++) count = (await conn.client.listTools()).tools.length;
   const lat: number[] = [];
+  const pid = job.pid ?? conn.pid;
+  const before = cpuMark(pid, []);
   for (let i = 0; i < job.lists; i++) {
     const t0 = performance.now();
     const result = await conn.client.listTools();
     lat.push(performance.now() - t0);
     count = result.tools.length;
   }
+  const after = cpuMark(pid, []);
   const t0 = performance.now();
   const fresh = await connect(job.endpoint);
   const firstList = await fresh.client.listTools();
@@ -330,6 +335,8 @@ async function runCatalog(job: CatalogJob) {
     tools: count,
     firstListTools: firstList.tools.length,
     list: summarize(lat),
+    serverCpuPerListMs: pid ? round((after.proxy - before.proxy) / job.lists, 2) : undefined,
+    clientCpuPerListMs: round((after.client - before.client) / job.lists, 2),
     connectAndListMs: round(connectAndList, 2),
   };
 }

@@ -424,12 +424,23 @@ export function render(results: Results): string {
     parts.push('### Catalog: `tools/list` (ms)');
     parts.push(
       table(
-        ['path', 'tools', 'list p50', 'list p99', 'connect + first list', 'hub ready'],
+        [
+          'path',
+          'tools',
+          'list p50',
+          'list p99',
+          'CPU / list: answering process',
+          'client',
+          'connect + first list',
+          'hub ready',
+        ],
         cat.map(({ path, readyMs, result: r }) => [
           path,
           String(r.tools),
           f(r.list.p50, 1),
           f(r.list.p99, 1),
+          r.serverCpuPerListMs === undefined ? '—' : f(r.serverCpuPerListMs, 2),
+          r.clientCpuPerListMs === undefined ? '—' : f(r.clientCpuPerListMs, 2),
           f(r.connectAndListMs, 1),
           readyMs === undefined ? '—' : int(readyMs),
         ]),

@@ -557,11 +557,12 @@ async function catalog() {
     script: MANY_TOOLS,
     args: ['--tools', String(P.catalogTools)],
   }));
-  const job = (endpoint: Endpoint) => ({
+  const job = (endpoint: Endpoint, pid?: number) => ({
     kind: 'catalog' as const,
     endpoint,
     lists: P.catalogLists,
     warmup: 3,
+    pid,
   });
   const out: { path: string; readyMs?: number; result: CatalogResult }[] = [];
   const throughHub = async (
@@ -573,7 +574,7 @@ async function catalog() {
     let hub: { url: string; proc: Proc; readyMs: number } | undefined;
     try {
       hub = await launch();
-      const result = await runDriver<CatalogResult>(job({ kind, url: hub.url }));
+      const result = await runDriver<CatalogResult>(job({ kind, url: hub.url }, hub.proc.pid));
       out.push({ path, readyMs: round(hub.readyMs, 1), result });
     } catch (error) {
       log(`  failed: ${String(error).slice(0, 500)}`);
@@ -596,7 +597,7 @@ async function catalog() {
     try {
       out.push({
         path: `direct Streamable HTTP, one server with ${total} tools`,
-        result: await runDriver<CatalogResult>(job({ kind: 'http', url: fixture.url })),
+        result: await runDriver<CatalogResult>(job({ kind: 'http', url: fixture.url }, fixture.proc.pid)),
       });
     } finally {
       await stopProcs([fixture.proc]);

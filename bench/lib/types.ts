@@ -94,6 +94,10 @@ export interface CatalogResult {
   tools: number;
   firstListTools: number;
   list: Summary;
+  /** CPU per list of the process that answered (the hub, the peer, or the server itself). */
+  serverCpuPerListMs?: number;
+  /** CPU per list of the client (it parses and validates every tool). */
+  clientCpuPerListMs?: number;
   connectAndListMs: number;
 }
 
