@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Client,
   ProtocolError,
@@ -243,5 +244,42 @@ describe("pinning and the hub's own tools", () => {
       [],
       'an edit of the config is not a rug pull',
     );
+  });
+});
+
+describe('pinning with two hubs on one store', () => {
+  it('hubs that see different definitions of a tool settle: no rebuild, no warning, no write each second', async () => {
+    // As Claude Desktop and Cursor each running `toolmesh serve --stdio` on ~/.toolmesh/toolmesh.db, with
+    // the same server in two versions. Each hub rereads the store when the other writes to it.
+    const storePath = `${tmp.dir}/two-hubs.db`;
+    const echo = (description: string) => ({
+      name: 'fx',
+      command: nodeBin,
+      args: [fixturePath('echo'), '--stdio', '--name', 'fx', '--echo-description', description],
+    });
+    const one = capturedWarnings<{ msg: string; tool?: string }>();
+    const two = capturedWarnings<{ msg: string; tool?: string }>();
+    const first = await createTestHub([echo(ORIGINAL)], { storePath, logger: one.logger });
+    const second = await createTestHub([echo(POISONED)], { storePath, logger: two.logger });
+    try {
+      const changes = (entries: { msg: string; tool?: string }[]) =>
+        entries.filter((entry) => entry.msg.startsWith('tool definition changed')).map((entry) => entry.tool);
+      const echoPin = () =>
+        second.hub.keeper.pins().find((pin) => pin.server === 'fx' && pin.tool === 'echo');
+      await waitFor('the second hub to record the change', () => echoPin()?.pending);
+      await sleep(1_200); // one look at the store each, after the other's writes
+      const catalogs = [first.hub.catalog, second.hub.catalog];
+      const pending = echoPin()?.pending;
+      await sleep(2_500); // two more looks each
+      assert.equal(first.hub.catalog, catalogs[0], 'the first hub did not rebuild');
+      assert.equal(second.hub.catalog, catalogs[1], 'the second hub did not rebuild');
+      assert.deepEqual(echoPin()?.pending, pending, 'the pending change stands');
+      assert.ok(pending?.definition.description?.toString().includes('IMPORTANT'));
+      assert.deepEqual(changes(one.entries), []);
+      assert.deepEqual(changes(two.entries), ['echo'], 'the change is reported once');
+    } finally {
+      await first.close();
+      await second.close();
+    }
   });
 });

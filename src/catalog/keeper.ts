@@ -5,7 +5,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { PinRecord, RememberedName, ServedName, Store } from '../store/store.ts';
 import { nameKey } from '../store/store.ts';
 import { buildCatalog, type Catalog, type CatalogSource } from './catalog.ts';
-import { checkPins, type PinVerdict } from './pins.ts';
+import { checkPins, PendingClaims, type PinVerdict } from './pins.ts';
 
 /** What the keeper is given. */
 export interface KeeperOptions {
@@ -33,8 +33,11 @@ export class CatalogKeeper {
   readonly #changes: Counter<'server' | 'policy'>;
   // Per server: the verdict for the tool list it was computed from, so unchanged servers are not rehashed.
   readonly #verdicts = new Map<string, { tools: unknown; policy: string; verdict: PinVerdict }>();
-  // `server\0tool` of changes already logged, so each is said once per process (and again after approval).
-  readonly #warned = new Set<string>();
+  // Per server, the changed tools already logged: each change is said once, and again only after the tool
+  // was back to its approved definition (or approved) in between.
+  readonly #warned = new Map<string, ReadonlySet<string>>();
+  /** Which pending changes in the store this hub may replace or clear. */
+  readonly #claims = new PendingClaims();
   #remembered: Map<string, RememberedName>;
   #watch: NodeJS.Timeout | undefined;
   #closed = false;
@@ -115,7 +118,6 @@ export class CatalogKeeper {
 
   #refresh(): void {
     this.#verdicts.clear();
-    this.#warned.clear();
     this.#remembered = this.store.names.all();
     this.#onChange();
   }
@@ -126,12 +128,12 @@ export class CatalogKeeper {
     if (cached && cached.tools === source.lists.tools && cached.policy === policy) return cached.verdict;
     // A list change can still arrive while the hub stops; the store is gone by then, the last verdict holds.
     if (this.#closed) return cached?.verdict ?? { withheld: new Set(), changed: [] };
-    const verdict = checkPins(this.store.pins, source.name, source.lists.tools, policy);
+    const verdict = checkPins(this.store.pins, source.name, source.lists.tools, policy, this.#claims);
     this.#verdicts.set(source.name, { tools: source.lists.tools, policy, verdict });
+    const warned = this.#warned.get(source.name);
+    this.#warned.set(source.name, new Set(verdict.changed));
     for (const tool of verdict.changed) {
-      const key = `${source.name}\0${tool}`;
-      if (this.#warned.has(key)) continue;
-      this.#warned.add(key);
+      if (warned?.has(tool)) continue;
       this.#changes.inc({ server: source.name, policy });
       const action = policy === 'block' ? 'withheld until approved' : 'still served (pinning: warn)';
       this.#logger.warn(

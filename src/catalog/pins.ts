@@ -55,14 +55,47 @@ export interface PinVerdict {
 const NOTHING: PinVerdict = { withheld: new Set(), changed: [] };
 
 /**
+ * The pending changes one hub may replace or clear: those it recorded itself, and those recorded before it
+ * started (by an earlier run, or a hub that has stopped). A pending change another hub recorded while this
+ * one runs is left for review: hubs that share a store can see different definitions of the same tool (two
+ * configs, two versions of a server), and each clearing or replacing the other's record made the two
+ * rewrite it every second, each write a rebuild and a warning in the other.
+ */
+export class PendingClaims {
+  readonly #since: number;
+  /** `server\0tool` → the `seenAt` of the pending record this hub wrote: a record is known by it. */
+  readonly #mine = new Map<string, string>();
+
+  /** `since`: when this hub started (ms since the epoch). */
+  constructor(since = Date.now()) {
+    this.#since = since;
+  }
+
+  /** True when this hub may replace or clear `pending`, the pending change of `server`'s `tool`. */
+  mayChange(server: string, tool: string, pending: { seenAt: string }): boolean {
+    return (
+      this.#mine.get(`${server}\0${tool}`) === pending.seenAt || Date.parse(pending.seenAt) < this.#since
+    );
+  }
+
+  /** This hub wrote the pending record of `server`'s `tool`, at `seenAt`; undefined: it cleared it. */
+  wrote(server: string, tool: string, seenAt: string | undefined): void {
+    if (seenAt === undefined) this.#mine.delete(`${server}\0${tool}`);
+    else this.#mine.set(`${server}\0${tool}`, seenAt);
+  }
+}
+
+/**
  * Compares `tools` with the pins of `server`, recording first sights and changes in `store`. A tool that
- * went back to its approved definition is no longer pending.
+ * went back to its approved definition is no longer pending. `claims` says which pending records this hub
+ * may touch (see {@link PendingClaims}).
  */
 export function checkPins(
   store: PinStore,
   server: string,
   tools: readonly Tool[],
   policy: PinningPolicy,
+  claims: PendingClaims,
 ): PinVerdict {
   if (policy === 'off') return NOTHING;
   const pins = store.forServer(server);
@@ -72,12 +105,18 @@ export function checkPins(
     const definition = pinnedDefinition(tool);
     const hash = pinHash(definition);
     const pin = pins.get(tool.name);
+    const { pending } = pin ?? {};
     if (!pin) store.add(server, tool.name, hash, definition);
     else if (pin.hash === hash) {
-      if (pin.pending) store.setPending(server, tool.name, undefined);
+      if (pending && claims.mayChange(server, tool.name, pending)) {
+        store.setPending(server, tool.name, undefined);
+        claims.wrote(server, tool.name, undefined);
+      }
     } else {
-      if (pin.pending?.hash !== hash) {
-        store.setPending(server, tool.name, { hash, definition, seenAt: new Date().toISOString() });
+      if (pending?.hash !== hash && (!pending || claims.mayChange(server, tool.name, pending))) {
+        const seenAt = new Date().toISOString();
+        store.setPending(server, tool.name, { hash, definition, seenAt });
+        claims.wrote(server, tool.name, seenAt);
       }
       changed.push(tool.name);
       if (policy === 'block') withheld.add(tool.name);
