@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
-import { openSqliteStore } from './sqlite.ts';
+import { MIGRATIONS, openSqliteStore } from './sqlite.ts';
 import { nameKey } from './store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'toolmesh-store-'));
@@ -64,7 +65,46 @@ describe('openSqliteStore', () => {
     cli.pins.add('fs', 'read', 'h', {});
     assert.equal(hub.changedElsewhere(), true);
     assert.equal(hub.changedElsewhere(), false);
+    cli.names.remember([{ kind: 'tool', server: 'fs', original: 'read', served: 'fs__read' }]);
+    assert.equal(hub.changedElsewhere(), true, 'names count too');
     cli.close();
     hub.close();
+  });
+
+  it('does not count writes elsewhere to other tables of the file (a workflow journal)', () => {
+    const path = join(dir, 'journal-too.db');
+    const hub = openSqliteStore(path);
+    const journal = new DatabaseSync(path, { timeout: 5_000 });
+    journal.exec('CREATE TABLE runs (id TEXT PRIMARY KEY) STRICT');
+    for (let i = 0; i < 3; i++) {
+      journal.exec(`INSERT INTO runs VALUES ('run-${i}')`);
+      assert.equal(hub.changedElsewhere(), false, `commit ${i} to the journal`);
+    }
+    journal.exec(`UPDATE pins SET pending_hash = NULL`); // touches no row, but is a write to pins
+    journal.exec(`INSERT INTO pins (server, tool, hash, definition, first_seen, approved_at)
+                  VALUES ('fs', 'read', 'h', '{}', 'now', 'now')`);
+    assert.equal(hub.changedElsewhere(), true);
+    journal.close();
+    hub.close();
+  });
+
+  it('adds the write count to a store made before it, keeping its pins', () => {
+    const path = join(dir, 'version-1.db');
+    const old = new DatabaseSync(path);
+    old.exec(MIGRATIONS[0] ?? '');
+    old.exec('PRAGMA user_version = 1');
+    old.exec(`INSERT INTO pins (server, tool, hash, definition, first_seen, approved_at)
+              VALUES ('fs', 'read', 'h', '{}', 'then', 'then')`);
+    old.close();
+    const store = openSqliteStore(path);
+    assert.deepEqual(
+      store.pins.list().map((pin) => `${pin.server}/${pin.tool}`),
+      ['fs/read'],
+    );
+    const other = openSqliteStore(path);
+    other.pins.setPending('fs', 'read', { hash: 'h2', definition: {}, seenAt: 'now' });
+    assert.equal(store.changedElsewhere(), true);
+    other.close();
+    store.close();
   });
 });
