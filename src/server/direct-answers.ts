@@ -6,7 +6,6 @@ import {
   isInputRequiredResult,
   type JSONRPCMessage,
   type JSONRPCRequest,
-  type ListToolsRequest,
   type RequestId,
   type Result,
   type Server,
@@ -241,7 +240,7 @@ function plainListCursor(params: unknown): string | undefined | false {
   if (!isObject(params)) return false;
   for (const key in params) if (!PLAIN_LIST_KEYS.has(key)) return false;
   if (params._meta !== undefined && !isObject(params._meta)) return false;
-  const { cursor } = params as ListToolsRequest['params'] & object;
+  const { cursor } = params;
   return cursor === undefined || typeof cursor === 'string' ? cursor : false;
 }
 
