@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type CallToolRequestParams,
-  type CallToolResult,
-  type InputRequiredResult,
-  type LoggingLevel,
-  type LoggingMessageNotificationParams,
+import type {
+  CallToolRequestParams,
+  CallToolResult,
+  InputRequiredResult,
+  LoggingLevel,
+  LoggingMessageNotificationParams,
   Server,
 } from '@modelcontextprotocol/server';
 import { HubError } from '../errors.ts';
@@ -12,6 +12,7 @@ import type { Hub, OptionalFeatures } from '../hub.ts';
 import type { HubCall, RoutedMethod } from '../pipeline/call.ts';
 import type { ListKind } from '../upstream/lists.ts';
 import { VERSION } from '../version.ts';
+import { HubServer } from './hub-server.ts';
 import { type BridgedCall, type DownstreamLeg, InputBridge } from './input-bridge.ts';
 import { type ListMethod, ListPages, type ListResult } from './list-pages.ts';
 import { answerMetaTool, clientNameOf, discoveryMode, isMetaTool, unwrapCallTool } from './meta-tools.ts';
@@ -82,7 +83,7 @@ export class McpFace {
   async create(live: boolean): Promise<Server> {
     await this.#settledOrPartial();
     const features = this.#hub.features();
-    const server = new Server(
+    const server = new HubServer(
       { name: 'toolmesh', version: VERSION },
       {
         capabilities: {
@@ -105,6 +106,8 @@ export class McpFace {
     return server;
   }
 
+  // Every handler here returns a promise and throws nothing itself: `HubServer` takes a synchronous throw
+  // for the SDK's check of the params.
   #register(server: Server, features: OptionalFeatures): void {
     // A copy each: the SDK may add to a result (its 2026-era `_meta`), and the page is shared.
     server.setRequestHandler('tools/list', async (request, ctx) => ({
@@ -134,7 +137,7 @@ export class McpFace {
     if (features.logging) {
       // Replaces the SDK's own handler: the level is kept per connection here, and servers are asked for
       // the lowest level any connection wants.
-      server.setRequestHandler('logging/setLevel', (request) => {
+      server.setRequestHandler('logging/setLevel', async (request) => {
         this.#levels.set(server, request.params.level);
         this.#hub.setLogLevel(this.#lowestLevel());
         return {};
