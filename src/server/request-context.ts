@@ -37,5 +37,8 @@ export function withoutPerHopMeta(result: Result): Result {
   const meta = result._meta;
   if (!meta || !(SERVER_INFO_META_KEY in meta)) return result;
   const { [SERVER_INFO_META_KEY]: _upstreamInfo, ...rest } = meta;
-  return { ...result, _meta: rest };
+  if (Object.keys(rest).length > 0) return { ...result, _meta: rest };
+  // Nothing else in it: no `_meta` at all, rather than an empty one on every result.
+  const { _meta: _dropped, ...withoutMeta } = result;
+  return withoutMeta;
 }
