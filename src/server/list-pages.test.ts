@@ -28,6 +28,8 @@ describe('ListPages', () => {
     const second = pages.page(snapshot, undefined, 'tools/list', first.nextCursor);
     assert.equal(second.tools.length, 200);
     assert.equal(pages.page(snapshot, undefined, 'tools/list', first.nextCursor), second);
+    // Another spelling of the same cursor (base64 padding) is the same page, not one more kept.
+    assert.equal(pages.page(snapshot, undefined, 'tools/list', `${first.nextCursor}==`), second);
   });
 
   it('makes a page per discovery mode, and new pages for a new snapshot, where old cursors still work if the list is the same', () => {
