@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -144,6 +145,23 @@ describe('toolmesh CLI', () => {
     const good = await toolmesh(['validate', '--config', claudeFile]);
     assert.equal(good.code, 0, good.stderr);
     assert.match(good.stdout, /valid \(3 servers/);
+  });
+
+  it('serve on a port in use exits 1, saying so and how to pick another', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = taken.address() as AddressInfo;
+      const run = await toolmesh(['serve', '--port', String(port), '--config', claudeFile]);
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(
+        run.stderr,
+        new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: .*address already in use`),
+      );
+      assert.match(run.stderr, /pick a free port with --port or `listen\.port`/);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 
   it('rejects unknown commands and flags with exit code 2', async () => {

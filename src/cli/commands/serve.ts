@@ -72,7 +72,12 @@ export async function run(argv: string[]): Promise<ExitCode> {
     discardEarlySpawns();
     await reloader?.close();
     await stop();
-    throw new CliError(EXIT.FAILURE, `cannot listen on ${host}:${port}: ${error.message}`);
+    // The common case, another `toolmesh serve` on the default port, gets the way out in the message.
+    const fix =
+      (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+        ? ' (another toolmesh serve? pick a free port with --port or `listen.port`, or serve over --stdio)'
+        : '';
+    throw new CliError(EXIT.FAILURE, `cannot listen on ${host}:${port}: ${error.message}${fix}`);
   });
   logger.info({ url: http.url }, 'listening');
   void startServers().then(() => {
