@@ -106,8 +106,12 @@ function openJournal(hub: Hub, required: boolean): SqliteRuntime {
       const hint = 'a "toolmesh serve" on the same store? Stop it, or use a config with another store.path';
       throw new Error(`${(error as Error).message} (${hint})`, { cause: error });
     }
+    // Usually a second hub on the same store (two desktop hosts, each starting one): say how to keep runs.
     hub.logger.warn(
-      { err: describeError(error) },
+      {
+        err: describeError(error),
+        fix: 'give this config its own store.path to keep its runs across restarts',
+      },
       'workflow journal unavailable: runs are kept in memory only',
     );
     return new SqliteRuntime(':memory:');

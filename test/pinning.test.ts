@@ -277,6 +277,10 @@ describe('pinning with two hubs on one store', () => {
       assert.ok(pending?.definition.description?.toString().includes('IMPORTANT'));
       assert.deepEqual(changes(one.entries), []);
       assert.deepEqual(changes(two.entries), ['echo'], 'the change is reported once');
+      // The workflow journal has one owner: the second hub keeps its runs in memory, and says how not to.
+      const journal = two.entries.filter((entry) => entry.msg.startsWith('workflow journal unavailable'));
+      assert.equal(journal.length, 1);
+      assert.match((journal[0] as { fix?: string }).fix ?? '', /its own store\.path/);
     } finally {
       await first.close();
       await second.close();
