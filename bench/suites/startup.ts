@@ -1,6 +1,6 @@
 /** Start-up with N stdio servers: ToolMesh, `toolmesh servers`, a client starting them directly, mcp-hub. */
 import { type StdioServer, toolmeshConfig } from '../lib/configs.ts';
-import { runDriver, startMcpHub, startToolmeshHttp } from '../lib/launch.ts';
+import { type Launched, runDriver, startMcpHub, startToolmeshHttp } from '../lib/launch.ts';
 import { ECHO, NODE, rssKb, rssParts, sleep, start, TOOLMESH, treeRssKb } from '../lib/proc.ts';
 import { median, round } from '../lib/stats.ts';
 import { log, type Run, stopProcs } from '../lib/suite.ts';
@@ -36,17 +36,28 @@ export async function startup({ P }: Run) {
     const reps = P.startupReps(n);
     const samples = { toolmesh: [] as number[], serversCli: [] as number[], mcpHub: [] as number[] };
     const direct: StartupDirectResult[] = [];
+    /** Starts a hub on N servers and records its time to ready, and at N=10 its idle memory. */
+    const hubReady = async (
+      who: string,
+      launch: () => Promise<Launched & { readyMs: number }>,
+      into: number[],
+    ) => {
+      try {
+        const hub = await launch();
+        try {
+          into.push(hub.readyMs);
+          if (n === 10) idle.push({ who, servers: n, ...(await idleRss(hub.proc.pid)) });
+        } finally {
+          await stopProcs([hub.proc]);
+        }
+      } catch (error) {
+        log(`  ${who} failed: ${String(error).slice(0, 300)}`);
+      }
+    };
     for (let rep = 0; rep < reps; rep++) {
       log(`startup N=${n} rep ${rep + 1}/${reps}`);
       // ToolMesh: spawn `serve` and poll /readyz until every server is ready.
-      try {
-        const hub = await startToolmeshHttp(echoServers(n));
-        samples.toolmesh.push(hub.readyMs);
-        if (n === 10) idle.push({ who: 'toolmesh', servers: n, ...(await idleRss(hub.proc.pid)) });
-        await stopProcs([hub.proc]);
-      } catch (error) {
-        log(`  toolmesh failed: ${String(error).slice(0, 300)}`);
-      }
+      await hubReady('toolmesh', () => startToolmeshHttp(echoServers(n)), samples.toolmesh);
       // `toolmesh servers`: start everything, report, stop (includes the stop).
       try {
         const config = toolmeshConfig(echoServers(n));
@@ -74,14 +85,7 @@ export async function startup({ P }: Run) {
         log(`  direct failed: ${String(error).slice(0, 300)}`);
       }
       // mcp-hub, polled on /api/health until every server is connected.
-      try {
-        const hub = await startMcpHub(echoServers(n));
-        samples.mcpHub.push(hub.readyMs);
-        if (n === 10) idle.push({ who: 'mcp-hub', servers: n, ...(await idleRss(hub.proc.pid)) });
-        await stopProcs([hub.proc]);
-      } catch (error) {
-        log(`  mcp-hub failed: ${String(error).slice(0, 300)}`);
-      }
+      await hubReady('mcp-hub', () => startMcpHub(echoServers(n)), samples.mcpHub);
     }
     const med = (values: number[]) => round(median(values), 1);
     rows.push({
