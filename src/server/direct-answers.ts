@@ -26,7 +26,7 @@ const MAX_INPUT_ROUNDS = 8;
 /** A round that carries only a `requestState` is retried after this pause, as the SDK's shim does. */
 const STATE_ONLY_PAUSE_MS = 250;
 
-/** The connection a direct call is answered on: stdio, or one 2025-era HTTP session. */
+/** The connection a direct answer goes out on: stdio, or one 2025-era HTTP session. */
 export interface CallLink {
   /** Sends what belongs to request `to`: its answer, its progress and log messages, its input requests. */
   send(message: JSONRPCMessage, to: RequestId): Promise<void>;
