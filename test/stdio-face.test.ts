@@ -90,6 +90,34 @@ describe('toolmesh serve --stdio', () => {
     assert.equal(answers.length, 1 + bad.length + 2 + 1 + 1, run.stdout);
   });
 
+  it('a request before initialize is refused as not initialized; ping may come first (bad input 14)', async () => {
+    const request = (id: number, method: string, params?: object) =>
+      JSON.stringify({ jsonrpc: '2.0', id, method, ...(params && { params }) });
+    const input = [
+      request(1, 'tools/list'),
+      toolCall(2, 'echo', { text: 'too early' }),
+      request(3, 'ping'),
+      // Before initialize whatever the SDK pinned: the ping above would have taken the 2025 era.
+      request(4, 'resources/list', {}),
+      JSON.stringify({ ...INITIALIZE, id: 5 }),
+      JSON.stringify(INITIALIZED),
+      toolCall(6, 'echo', { text: 'in time' }),
+      '',
+    ].join('\n');
+    const run = await toolmesh(['serve', '--stdio', '--config', config], { input });
+    assert.equal(run.code, 0, run.stderr);
+    const answers = answersOf(run.stdout);
+    const byId = new Map(answers.map((answer) => [answer.id, answer]));
+    for (const id of [1, 2, 4]) {
+      assert.equal(byId.get(id)?.error?.code, -32600, run.stdout);
+      assert.match(byId.get(id)?.error?.message ?? '', /not initialized; send initialize first/);
+    }
+    assert.deepEqual(byId.get(3)?.result, {});
+    assert.ok(byId.get(5)?.result, run.stdout);
+    assert.equal(byId.get(6)?.result?.content?.[0]?.text, 'in time');
+    assert.equal(answers.length, 6, run.stdout);
+  });
+
   it('a request the client cancelled does not hold the exit: no answer for it, the others answered', async () => {
     const input = [
       JSON.stringify(INITIALIZE),
