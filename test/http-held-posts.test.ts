@@ -97,7 +97,7 @@ describe('a 2025-era HTTP session answering tools/call beside the transport', ()
     assert.equal(((await response.json()) as { error: { code: number } }).error.code, -32001);
   });
 
-  it('leaves to the transport what it refuses: a wrong Accept, Content-Type or protocol version', async () => {
+  it('leaves to the transport what it refuses: a wrong Accept, Content-Type or protocol version; the id is free after', async () => {
     const { post } = await openSession();
     const cases: [Record<string, string>, number][] = [
       [{ accept: 'application/json' }, 406],
@@ -110,6 +110,11 @@ describe('a 2025-era HTTP session answering tools/call beside the transport', ()
       assert.equal(response.status, status, JSON.stringify(headers));
       await response.text();
       assert.equal(received(id), 0);
+      // Nothing answered the refused request: its id is not in flight, and the call sent right runs.
+      const again = await post(sleepCall(id, 0));
+      assert.equal(again.status, 200);
+      assert.equal(((await again.json()) as { id: string; result?: unknown }).id, id);
+      assert.equal(received(id), 1);
     }
   });
 });

@@ -85,7 +85,11 @@ export class LegacySessions {
           return answer;
         }
       }
-      return preferJson(await toSdk());
+      const response = await toSdk();
+      // Refused before its server saw it (the Accept, Content-Type or protocol version header): nothing
+      // will answer the id, which must not stay in flight, refusing every later request that reuses it.
+      if (response.status >= 400 && isRequest(parsedBody)) session.inFlight.close(parsedBody.id);
+      return preferJson(response);
     }
     if (request.method === 'GET' || request.method === 'DELETE') {
       return rpcError(400, -32600, 'Bad Request: Mcp-Session-Id header required');
