@@ -52,6 +52,21 @@ describe('JsonLineReader', () => {
     );
   });
 
+  it('reads past a byte order mark at the start of a line (UTF-8 with BOM), which JSON.parse refuses', () => {
+    const reader = new JsonLineReader();
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const { messages, bad } = collect(
+      reader,
+      Buffer.concat([bom, Buffer.from('{"jsonrpc":"2.0","method":"first"}\n')]),
+      Buffer.concat([bom, Buffer.from('not json\n'), bom, Buffer.from('\n')]),
+    );
+    assert.deepEqual(messages, [{ jsonrpc: '2.0', method: 'first' }]);
+    assert.deepEqual(
+      bad.map((line) => [line.kind, line.text]),
+      [['not-json', 'not json']],
+    );
+  });
+
   it('keeps a partial line until its newline arrives', () => {
     const reader = new JsonLineReader();
     assert.deepEqual(collect(reader, '{"jsonrpc":"2.0",').messages, []);

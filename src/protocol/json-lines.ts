@@ -85,7 +85,9 @@ function parseLine(line: Buffer): JSONRPCMessage | BadLine | undefined {
   try {
     value = JSON.parse(text);
   } catch {
-    // Checked only here, off the path of every line: a blank line is never JSON.
+    // Checked only here, off the path of every line. A byte order mark (a Windows tool writing "UTF-8 with
+    // BOM") is read past, as the HTTP face's body decoding does; a blank line is never JSON.
+    if (text.charCodeAt(0) === 0xfeff) return parseLine(line.subarray(3));
     return text.trim() === '' ? undefined : { kind: 'not-json', text: text.slice(0, 200) };
   }
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
