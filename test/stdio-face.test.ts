@@ -118,6 +118,29 @@ describe('toolmesh serve --stdio', () => {
     assert.equal(answers.length, 6, run.stdout);
   });
 
+  it('a request line over 10 MiB is dropped unread and answered under its own id; the next is served', async () => {
+    const input = [
+      JSON.stringify(INITIALIZE),
+      JSON.stringify(INITIALIZED),
+      toolCall(2, 'echo', { text: 'a'.repeat(11 * 1024 * 1024) }),
+      toolCall(3, 'echo', { text: 'after' }),
+      '',
+    ].join('\n');
+    const run = await toolmesh(['serve', '--stdio', '--config', config], { input });
+    assert.equal(run.code, 0, run.stderr);
+    // In the order of their ids: the refusal is written at once, the initialize answer by the SDK.
+    const answers = answersOf(run.stdout).sort((a, b) => Number(a.id) - Number(b.id));
+    assert.deepEqual(
+      answers.map((answer) => [answer.id, answer.error?.code ?? answer.result?.content?.[0]?.text]),
+      [
+        [1, undefined],
+        [2, -32700],
+        [3, 'after'],
+      ],
+    );
+    assert.match(answers[1]?.error?.message ?? '', /over 10 MiB/);
+  });
+
   it('a request the client cancelled does not hold the exit: no answer for it, the others answered', async () => {
     const input = [
       JSON.stringify(INITIALIZE),

@@ -84,6 +84,21 @@ describe('JsonLineReader', () => {
     );
     assert.deepEqual(messages, [{ jsonrpc: '2.0', method: 'next' }]);
   });
+
+  it('reports a dropped line once it ends, with the id and kind its two ends show', () => {
+    const reader = new JsonLineReader();
+    const body = Buffer.alloc(MAX_LINE_BYTES / 2, 0x61);
+    const head = '{"result":{"content":[{"type":"text","text":"';
+    // Not reported while the line goes on: its id is at its end.
+    assert.deepEqual(collect(reader, head, body, body, body).bad, []);
+    const { bad, messages } = collect(
+      reader,
+      body,
+      '"}]},"jsonrpc":"2.0","id":41}\n{"jsonrpc":"2.0","id":42,"result":{}}\n',
+    );
+    assert.deepEqual(bad, [{ kind: 'too-long', text: '', id: 41, carries: 'response' }]);
+    assert.deepEqual(messages, [{ jsonrpc: '2.0', id: 42, result: {} }]);
+  });
 });
 
 /** Resolves once this turn of the event loop is over, and with it any batch the writer held. */

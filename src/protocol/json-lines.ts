@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { JSONRPCMessage } from '@modelcontextprotocol/client';
+import { KEPT_BYTES, type LongLine, summarizeLongLine } from './long-line.ts';
 import { messageJson } from './reused-results.ts';
 
 /** Largest line accepted, as the SDK's `ReadBuffer` (10 MiB). */
@@ -11,7 +12,7 @@ const NEWLINE = 0x0a;
  * A line that is not a message: `not-json` (a banner, a typo), `not-jsonrpc` (JSON without the JSON-RPC 2.0
  * envelope) or `too-long` (over {@link MAX_LINE_BYTES}; dropped as it arrives, never buffered whole).
  */
-export interface BadLine {
+export interface BadLine extends LongLine {
   kind: 'not-json' | 'not-jsonrpc' | 'too-long';
   /** The start of the line, for a message (empty for `too-long`). */
   text: string;
@@ -32,13 +33,15 @@ export interface LineHandlers {
  * the SDK's zod message schema (the SDK's `Protocol` classifies every message again with its own guards and
  * reports anything it cannot place, so nothing malformed gets further; on the upstream side the zod pass
  * was about 3 % of the hub's CPU per call); and a bad line is handed to the caller and reading goes on, where the
- * SDK's reader throws (its server transport then closes the connection).
+ * SDK's reader throws (its server transport then closes the connection). A line over the cap is dropped as
+ * it arrives and reported once it ends, with what its two ends say of it (`summarizeLongLine`): its id, so
+ * the request it answered fails at once rather than at its timeout.
  */
 export class JsonLineReader {
   #chunks: Buffer[] = [];
   #pending = 0;
-  /** Inside a line that grew past the cap: drop bytes until its newline. */
-  #skipping = false;
+  /** Inside a line that grew past the cap, dropped until its newline: its first and latest bytes. */
+  #skipping: { head: Buffer; tail: Buffer } | undefined;
 
   /** Adds a chunk and reports every complete line, in order. */
   push(chunk: Buffer, handlers: LineHandlers): void {
@@ -49,7 +52,7 @@ export class JsonLineReader {
       const tail = chunk.subarray(start, end);
       start = end + 1;
       if (this.#skipping) {
-        this.#skipping = false;
+        handlers.bad(this.#dropped(tail));
         continue;
       }
       const line = this.#chunks.length === 0 ? tail : Buffer.concat([...this.#chunks, tail]);
@@ -59,22 +62,47 @@ export class JsonLineReader {
       if ('jsonrpc' in message) handlers.message(message);
       else handlers.bad(message);
     }
-    if (start < chunk.length && !this.#skipping) {
-      this.#pending += chunk.length - start;
-      if (this.#pending > MAX_LINE_BYTES) {
-        this.clear();
-        this.#skipping = true;
-        handlers.bad({ kind: 'too-long', text: '' });
-        return;
-      }
-      this.#chunks.push(start === 0 ? chunk : chunk.subarray(start));
+    if (start === chunk.length) return;
+    const rest = start === 0 ? chunk : chunk.subarray(start);
+    if (this.#skipping) {
+      this.#skipping.tail = lastBytes(this.#skipping.tail, rest);
+      return;
     }
+    this.#pending += rest.length;
+    this.#chunks.push(rest);
+    if (this.#pending > MAX_LINE_BYTES) {
+      this.#skipping = { head: firstBytes(this.#chunks), tail: lastBytes(EMPTY, rest) };
+      this.clear();
+    }
+  }
+
+  /** The end of a line dropped for its length: what it was, as far as its two ends tell. */
+  #dropped(end: Buffer): BadLine {
+    const { head, tail } = this.#skipping as { head: Buffer; tail: Buffer };
+    this.#skipping = undefined;
+    const last = lastBytes(tail, end).toString('utf8');
+    return { kind: 'too-long', text: '', ...summarizeLongLine(head.toString('utf8'), last) };
   }
 
   clear(): void {
     this.#chunks = [];
     this.#pending = 0;
   }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** A copy of the first {@link KEPT_BYTES} of `chunks` (a copy: the chunks themselves are let go). */
+function firstBytes(chunks: Buffer[]): Buffer {
+  const first = chunks[0] as Buffer;
+  const head = first.length >= KEPT_BYTES ? first : Buffer.concat(chunks.slice(0, KEPT_BYTES));
+  return Buffer.from(head.subarray(0, KEPT_BYTES));
+}
+
+/** A copy of the last {@link KEPT_BYTES} of `kept` followed by `more`. */
+function lastBytes(kept: Buffer, more: Buffer): Buffer {
+  const joined = more.length >= KEPT_BYTES ? more : Buffer.concat([kept, more]);
+  return Buffer.from(joined.subarray(-KEPT_BYTES));
 }
 
 /** The message, what is wrong with the line, or undefined for a blank line (nothing to answer or report). */

@@ -101,7 +101,8 @@ export class StdioWire implements Transport {
             ? 'Invalid Request: not a JSON-RPC 2.0 message'
             : 'Parse error: a line over 10 MiB was dropped';
       this.onerror?.(new Error(`${message}${line.text && `: ${line.text}`}`));
-      this.#refuse(null, code, message);
+      // A request dropped for its length is answered under its id, when its ends name it.
+      this.#refuse(line.carries === 'request' ? (line.id ?? null) : null, code, message);
     },
   };
 

@@ -1,10 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
-import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
+import { INTERNAL_ERROR, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
 import { type BadLine, JsonLineReader, JsonLineWriter, type LineHandlers } from '../protocol/json-lines.ts';
 import type { DirectRequests } from './direct-requests.ts';
 import { takeEarlySpawn } from './early-spawn.ts';
 import { killGroup, type StdioParams, spawnStdioChild } from './spawn-child.ts';
 import { StderrBuffer } from './stderr-buffer.ts';
+
+/** What the request gets whose response was over the line cap (the error names the server further up). */
+const RESPONSE_TOO_LARGE = 'the response was over 10 MiB and was dropped unread';
 
 const GRACE_MS = 1_000;
 const TERM_MS = 2_000;
@@ -94,11 +97,21 @@ export class ChildStdioTransport implements Transport {
     message: (message) => this.#deliver(message),
     // A line that is not JSON is a banner or a stray print: skipped, as the SDK's reader does.
     bad: (line: BadLine) => {
-      if (line.kind === 'too-long')
-        this.onerror?.(new Error('a line over 10 MiB from the server was dropped'));
+      if (line.kind === 'too-long') this.#dropped(line);
       else if (line.kind === 'not-jsonrpc') this.onerror?.(new Error(`not a JSON-RPC message: ${line.text}`));
     },
   };
+
+  /**
+   * A message over 10 MiB, dropped unread (the security note's bad input 42). The request it answered
+   * fails now, with an error saying why, instead of waiting out its timeout.
+   */
+  #dropped({ id, carries }: BadLine): void {
+    this.onerror?.(new Error('a line over 10 MiB from the server was dropped'));
+    if (id !== undefined && carries === 'response') {
+      this.#deliver({ jsonrpc: '2.0', id, error: { code: INTERNAL_ERROR, message: RESPONSE_TOO_LARGE } });
+    }
+  }
 
   /**
    * Hands messages to the client in order, but lets a notification's handler run before the next message:

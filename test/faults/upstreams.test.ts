@@ -102,6 +102,7 @@ describe('a hub with a healthy, a noisy and an unreachable upstream', () => {
     setup = await hubWithClient([
       fixture('echo'),
       fixture('garbage'),
+      fixture('big'),
       { name: 'remote', url: `http://127.0.0.1:${port}/mcp` },
     ]);
     for (const status of setup.hub.servers()) if (status.pid) pids.push(status.pid);
@@ -161,6 +162,18 @@ describe('a hub with a healthy, a noisy and an unreachable upstream', () => {
     assert.equal(after.state, 'ready');
     assert.equal(after.pid, before.pid, 'same process: the noise did not break the connection');
     assert.equal(after.restarts, 0);
+  });
+
+  it('a response over 10 MiB fails its call at once, naming the server (not at the timeout); the server serves on', async () => {
+    const before = statusOf(setup.hub, 'big');
+    // Were the dropped response not told apart, the call would wait for the hub's 60 s timeout and the
+    // client's own 20 s timeout would fail it first, as no JSON-RPC error.
+    const error = await callError(setup.client, 'big__big', { kb: 10 * 1024 + 64 });
+    assert.equal(data(error).server, 'big');
+    assert.match(error.message, /over 10 MiB and was dropped/);
+    const small = await call(setup.client, 'big__big', { kb: 1 });
+    assert.equal(textOf(small).length, 1024);
+    assert.equal(statusOf(setup.hub, 'big').pid, before.pid, 'same process: the connection survived');
   });
 
   it('isError: true from an upstream is passed through as a result, not turned into an error', async () => {
