@@ -109,7 +109,7 @@ describe('the HTTP face', () => {
     assert.equal(origin.status, 403);
   });
 
-  it('answers an unknown session with 404 and a request without a session with 400', async () => {
+  it('answers an unknown session with 404, a malformed session id and a request without a session with 400', async () => {
     const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
     const list = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
     const unknown = await fetch(url, {
@@ -118,6 +118,19 @@ describe('the HTTP face', () => {
       headers: { ...headers, 'mcp-session-id': 'nope' },
     });
     assert.equal(unknown.status, 404);
+    // A session id that cannot be one (not visible ASCII, or over 256 characters) is the client's error.
+    for (const malformed of ['a b', 'x'.repeat(257)]) {
+      const response = await fetch(url, {
+        method: 'POST',
+        body: list,
+        headers: { ...headers, 'mcp-session-id': malformed },
+      });
+      assert.equal(response.status, 400, malformed.slice(0, 10));
+      assert.match(
+        ((await response.json()) as { error: { message: string } }).error.message,
+        /Mcp-Session-Id/,
+      );
+    }
     const none = await fetch(url, { method: 'POST', body: list, headers });
     assert.equal(none.status, 400);
     const garbled = await fetch(url, { method: 'POST', body: '{not json', headers });

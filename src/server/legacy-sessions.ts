@@ -54,6 +54,11 @@ export class LegacySessions {
   async handle(request: Request, parsedBody?: unknown): Promise<Response> {
     const sessionId = request.headers.get('mcp-session-id');
     if (sessionId !== null) {
+      // The spec's form of a session id (visible ASCII); one of another form was never issued, and
+      // re-initialising (the 404 below) would not help a client that garbles it (bad input 15).
+      if (!SESSION_ID_FORM.test(sessionId)) {
+        return rpcError(400, -32600, 'Bad Request: Mcp-Session-Id must be 1 to 256 visible ASCII characters');
+      }
       const session = this.#sessions.get(sessionId);
       // 404 tells the client to initialise again (the spec's answer for an unknown or expired session).
       if (!session) return rpcError(404, -32001, 'Session not found');
@@ -155,6 +160,9 @@ export class LegacySessions {
     this.#sessions.clear();
   }
 }
+
+/** A session id as the spec allows it: visible ASCII (0x21-0x7E); 256 characters is our cap. */
+const SESSION_ID_FORM = /^[\x21-\x7e]{1,256}$/;
 
 function rpcError(status: number, code: number, message: string, id: RequestId | null = null): Response {
   return Response.json({ jsonrpc: '2.0', id, error: { code, message } }, { status });
