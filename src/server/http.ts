@@ -17,6 +17,7 @@ import { health } from './health.ts';
 import { LegacySessions } from './legacy-sessions.ts';
 import { McpFace } from './mcp-server.ts';
 import { paramHeaderRejection } from './param-header-check.ts';
+import { isPlainSessionMessage } from './session-message.ts';
 
 export interface HttpOptions {
   host: string;
@@ -85,7 +86,9 @@ export async function serveHttp(hub: Hub, options: HttpOptions): Promise<HttpHan
       return (await isLegacyRequest(body.request)) ? legacy.handle(body.request) : modern.fetch(body.request);
     }
     const parsedBody = body.parsed;
-    if (await isLegacyRequest(request, parsedBody)) return legacy.handle(request, parsedBody);
+    if (isPlainSessionMessage(request.headers, parsedBody) || (await isLegacyRequest(request, parsedBody))) {
+      return legacy.handle(request, parsedBody);
+    }
     return paramHeaderRejection(hub, parsedBody, request.headers) ?? modern.fetch(request, { parsedBody });
   });
 
