@@ -85,6 +85,15 @@ describe('JsonLineReader', () => {
     assert.deepEqual(messages, [{ jsonrpc: '2.0', method: 'next' }]);
   });
 
+  it('drops a line over the cap that arrives whole in one chunk, as from an in-process stream', () => {
+    const reader = new JsonLineReader();
+    const text = 'a'.repeat(MAX_LINE_BYTES);
+    const line = JSON.stringify({ jsonrpc: '2.0', id: 'big', method: 'tools/call', params: { text } });
+    const { messages, bad } = collect(reader, `${line}\n{"jsonrpc":"2.0","method":"next"}\n`);
+    assert.deepEqual(bad, [{ kind: 'too-long', text: '', id: 'big', carries: 'request' }]);
+    assert.deepEqual(messages, [{ jsonrpc: '2.0', method: 'next' }]);
+  });
+
   it('reports a dropped line once it ends, with the id and kind its two ends show', () => {
     const reader = new JsonLineReader();
     const body = Buffer.alloc(MAX_LINE_BYTES / 2, 0x61);

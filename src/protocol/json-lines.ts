@@ -51,6 +51,11 @@ export class JsonLineReader {
       if (end === -1) break;
       const tail = chunk.subarray(start, end);
       start = end + 1;
+      if (!this.#skipping && this.#pending + tail.length > MAX_LINE_BYTES) {
+        // Over the cap and whole at once (one big chunk, as from an in-process stream): dropped all the same,
+        // or it would reach a server whose own reader closes the connection over it (the SDK's caps at 10 MiB).
+        this.#skipping = { head: firstBytes([...this.#chunks, tail]), tail: EMPTY };
+      }
       if (this.#skipping) {
         handlers.bad(this.#dropped(tail));
         continue;

@@ -4,6 +4,7 @@ import type { RequestId } from '@modelcontextprotocol/server';
 export const PARSE_ERROR = -32700;
 export const INVALID_REQUEST = -32600;
 export const INVALID_PARAMS = -32602;
+export const INTERNAL_ERROR = -32603;
 
 /** Why a message from a stdio client is refused, and whether (and with which id) it gets an answer. */
 export interface Refusal {

@@ -2,7 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { JSONRPCMessage, RequestId, Transport } from '@modelcontextprotocol/server';
 import { type BadLine, JsonLineReader, JsonLineWriter } from '../protocol/json-lines.ts';
 import { OpenRequests } from './open-requests.ts';
-import { envelopeProblem, INVALID_REQUEST, PARSE_ERROR } from './stdio-envelope.ts';
+import { envelopeProblem, INTERNAL_ERROR, INVALID_REQUEST, PARSE_ERROR } from './stdio-envelope.ts';
 
 /**
  * The stdio face's transport: MCP over this process's stdin/stdout, handed to the SDK's `serveStdio` (which
@@ -101,6 +101,14 @@ export class StdioWire implements Transport {
             ? 'Invalid Request: not a JSON-RPC 2.0 message'
             : 'Parse error: a line over 10 MiB was dropped';
       this.onerror?.(new Error(`${message}${line.text && `: ${line.text}`}`));
+      // The client's answer to a request of the hub's (for input), dropped for its length: that request
+      // fails now, as an error from the client would fail it, rather than at its timeout. A response is
+      // never answered.
+      if (line.carries === 'response' && line.id !== undefined) {
+        const dropped = "the client's answer was over 10 MiB and was dropped unread";
+        this.onmessage?.({ jsonrpc: '2.0', id: line.id, error: { code: INTERNAL_ERROR, message: dropped } });
+        return;
+      }
       // A request dropped for its length is answered under its id, when its ends name it.
       this.#refuse(line.carries === 'request' ? (line.id ?? null) : null, code, message);
     },
