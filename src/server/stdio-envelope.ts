@@ -1,10 +1,4 @@
-import type { RequestId } from '@modelcontextprotocol/server';
-
-/** JSON-RPC 2.0 error codes. */
-export const PARSE_ERROR = -32700;
-export const INVALID_REQUEST = -32600;
-export const INVALID_PARAMS = -32602;
-export const INTERNAL_ERROR = -32603;
+import { INVALID_PARAMS, INVALID_REQUEST, type RequestId } from '@modelcontextprotocol/server';
 
 /** Why a message from a stdio client is refused, and whether (and with which id) it gets an answer. */
 export interface Refusal {

@@ -1,8 +1,15 @@
 import type { Readable, Writable } from 'node:stream';
-import type { JSONRPCMessage, RequestId, Transport } from '@modelcontextprotocol/server';
+import {
+  INTERNAL_ERROR,
+  INVALID_REQUEST,
+  type JSONRPCMessage,
+  PARSE_ERROR,
+  type RequestId,
+  type Transport,
+} from '@modelcontextprotocol/server';
 import { type BadLine, JsonLineReader, JsonLineWriter } from '../protocol/json-lines.ts';
 import { OpenRequests } from './open-requests.ts';
-import { envelopeProblem, INTERNAL_ERROR, INVALID_REQUEST, PARSE_ERROR } from './stdio-envelope.ts';
+import { envelopeProblem } from './stdio-envelope.ts';
 
 /**
  * The stdio face's transport: MCP over this process's stdin/stdout, handed to the SDK's `serveStdio` (which
