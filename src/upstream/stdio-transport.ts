@@ -1,5 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
-import { INTERNAL_ERROR, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
+import {
+  INTERNAL_ERROR,
+  INVALID_REQUEST,
+  type JSONRPCMessage,
+  type Transport,
+} from '@modelcontextprotocol/client';
 import { type BadLine, JsonLineReader, JsonLineWriter, type LineHandlers } from '../protocol/json-lines.ts';
 import type { DirectRequests } from './direct-requests.ts';
 import { takeEarlySpawn } from './early-spawn.ts';
@@ -8,6 +13,8 @@ import { StderrBuffer } from './stderr-buffer.ts';
 
 /** What the request gets whose response was over the line cap (the error names the server further up). */
 const RESPONSE_TOO_LARGE = 'the response was over 10 MiB and was dropped unread';
+/** What a server's own request gets when it was over the line cap. */
+const REQUEST_TOO_LARGE = 'Invalid Request: the request was over 10 MiB and was dropped unread';
 
 const GRACE_MS = 1_000;
 const TERM_MS = 2_000;
@@ -104,12 +111,17 @@ export class ChildStdioTransport implements Transport {
 
   /**
    * A message over 10 MiB, dropped unread (the security note's bad input 42). The request it answered
-   * fails now, with an error saying why, instead of waiting out its timeout.
+   * fails now, with an error saying why, instead of waiting out its timeout; a request the server made
+   * that way (asking for input) is refused, so the server does not wait either.
    */
   #dropped({ id, carries }: BadLine): void {
     this.onerror?.(new Error('a line over 10 MiB from the server was dropped'));
-    if (id !== undefined && carries === 'response') {
+    if (id === undefined) return;
+    if (carries === 'response') {
       this.#deliver({ jsonrpc: '2.0', id, error: { code: INTERNAL_ERROR, message: RESPONSE_TOO_LARGE } });
+    } else {
+      const refusal = { code: INVALID_REQUEST, message: REQUEST_TOO_LARGE };
+      this.send({ jsonrpc: '2.0', id, error: refusal }).catch(() => {}); // gone: its exit is seen elsewhere
     }
   }
 
