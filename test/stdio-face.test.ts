@@ -51,8 +51,16 @@ describe('toolmesh serve --stdio', () => {
 
   after(() => rmSync(dir, { recursive: true, force: true }));
 
+  /** `toolmesh serve --stdio` fed these lines: it must exit by itself once everything read is answered. */
+  async function serveLines(lines: string[], configFile = config) {
+    const run = await toolmesh(['serve', '--stdio', '--config', configFile], { input: lines.join('\n') });
+    assert.equal(run.timedOut, false, 'the hub did not exit after its input ended (a request held it)');
+    assert.equal(run.code, 0, run.stderr.slice(-2000));
+    return { run, answers: answersOf(run.stdout) };
+  }
+
   it('answers bad lines and broken envelopes and reads on; every request is answered before it exits', async () => {
-    const input = [
+    const { run, answers } = await serveLines([
       JSON.stringify(INITIALIZE),
       JSON.stringify(INITIALIZED),
       '{this is not json',
@@ -67,10 +75,7 @@ describe('toolmesh serve --stdio', () => {
       JSON.stringify({ jsonrpc: '2.0', id: 1.5, method: 'ping' }),
       JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'tools/call', params: ['echo'] }),
       '',
-    ].join('\n');
-    const run = await toolmesh(['serve', '--stdio', '--config', config], { input });
-    assert.equal(run.code, 0, run.stderr);
-    const answers = answersOf(run.stdout);
+    ]);
     const bad = answers.filter((answer) => answer.id === null);
     assert.deepEqual(
       bad.map((answer) => answer.error?.code),
@@ -93,7 +98,7 @@ describe('toolmesh serve --stdio', () => {
   it('a request before initialize is refused as not initialized; ping may come first (bad input 14)', async () => {
     const request = (id: number, method: string, params?: object) =>
       JSON.stringify({ jsonrpc: '2.0', id, method, ...(params && { params }) });
-    const input = [
+    const { run, answers } = await serveLines([
       request(1, 'tools/list'),
       toolCall(2, 'echo', { text: 'too early' }),
       request(3, 'ping'),
@@ -103,10 +108,7 @@ describe('toolmesh serve --stdio', () => {
       JSON.stringify(INITIALIZED),
       toolCall(6, 'echo', { text: 'in time' }),
       '',
-    ].join('\n');
-    const run = await toolmesh(['serve', '--stdio', '--config', config], { input });
-    assert.equal(run.code, 0, run.stderr);
-    const answers = answersOf(run.stdout);
+    ]);
     const byId = new Map(answers.map((answer) => [answer.id, answer]));
     for (const id of [1, 2, 4]) {
       assert.equal(byId.get(id)?.error?.code, -32600, run.stdout);
@@ -119,17 +121,15 @@ describe('toolmesh serve --stdio', () => {
   });
 
   it('a request line over 10 MiB is dropped unread and answered under its own id; the next is served', async () => {
-    const input = [
+    const { answers } = await serveLines([
       JSON.stringify(INITIALIZE),
       JSON.stringify(INITIALIZED),
       toolCall(2, 'echo', { text: 'a'.repeat(11 * 1024 * 1024) }),
       toolCall(3, 'echo', { text: 'after' }),
       '',
-    ].join('\n');
-    const run = await toolmesh(['serve', '--stdio', '--config', config], { input });
-    assert.equal(run.code, 0, run.stderr);
+    ]);
     // In the order of their ids: the refusal is written at once, the initialize answer by the SDK.
-    const answers = answersOf(run.stdout).sort((a, b) => Number(a.id) - Number(b.id));
+    answers.sort((a, b) => Number(a.id) - Number(b.id));
     assert.deepEqual(
       answers.map((answer) => [answer.id, answer.error?.code ?? answer.result?.content?.[0]?.text]),
       [
@@ -142,7 +142,7 @@ describe('toolmesh serve --stdio', () => {
   });
 
   it('a request the client cancelled does not hold the exit: no answer for it, the others answered', async () => {
-    const input = [
+    const { answers } = await serveLines([
       JSON.stringify(INITIALIZE),
       JSON.stringify(INITIALIZED),
       toolCall(2, 'sleep', { ms: 30_000 }),
@@ -153,13 +153,9 @@ describe('toolmesh serve --stdio', () => {
       }),
       toolCall(3, 'echo', { text: 'after' }),
       '',
-    ].join('\n');
-    const run = await toolmesh(['serve', '--stdio', '--config', config], { input });
-    // Were the exit held for the cancelled request (the SDK answers nothing to it), the hub would run until
-    // the helper's budget kills it.
-    assert.equal(run.timedOut, false, 'the cancelled request held the exit');
-    assert.equal(run.code, 0, run.stderr);
-    const answers = answersOf(run.stdout);
+    ]);
+    // `serveLines` checks that the hub exited by itself: were the exit held for the cancelled request (the
+    // SDK answers nothing to it), the hub would run until the helper's budget kills it.
     assert.deepEqual(
       answers.map((answer) => answer.id),
       [1, 3],
@@ -172,7 +168,7 @@ describe('toolmesh serve --stdio', () => {
       'io.modelcontextprotocol/clientInfo': { name: 'script', version: '1' },
       'io.modelcontextprotocol/clientCapabilities': {},
     };
-    const input = [
+    const { run } = await serveLines([
       JSON.stringify({
         jsonrpc: '2.0',
         id: 'listen:0',
@@ -186,10 +182,7 @@ describe('toolmesh serve --stdio', () => {
         params: { _meta: meta, name: 'echo', arguments: { text: 'modern' } },
       }),
       '',
-    ].join('\n');
-    const run = await toolmesh(['serve', '--stdio', '--config', config], { input });
-    assert.equal(run.timedOut, false, 'the listen stream held the exit');
-    assert.equal(run.code, 0, run.stderr);
+    ]);
     const answers = run.stdout
       .trim()
       .split('\n')
@@ -210,16 +203,13 @@ describe('toolmesh serve --stdio', () => {
       (_, i) =>
         `{"jsonrpc":"2.0","id":${100 + i},"method":"tools/call","params":{"name":"echo","arguments":{"text":${deep}}}}`,
     );
-    const input = [
+    const { run, answers } = await serveLines([
       JSON.stringify(INITIALIZE),
       JSON.stringify(INITIALIZED),
       ...deepCalls,
       toolCall(3, 'echo', { text: 'ok' }),
       '',
-    ].join('\n');
-    const run = await toolmesh(['serve', '--stdio', '--config', config], { input });
-    assert.equal(run.code, 0, run.stderr);
-    const answers = answersOf(run.stdout);
+    ]);
     const deepAnswers = answers.filter((answer) => typeof answer.id === 'number' && answer.id >= 100);
     assert.equal(deepAnswers.length, 10);
     for (const answer of deepAnswers) {
@@ -250,17 +240,18 @@ describe('toolmesh serve --stdio', () => {
         },
       }),
     );
-    const input = [
-      JSON.stringify(INITIALIZE),
-      JSON.stringify(INITIALIZED),
-      toolCall(2, 'echo', { text: 'x' }),
-      toolCall(3, 'echo__echo', { text: 'alive' }),
-      '',
-    ].join('\n');
-    const run = await toolmesh(['serve', '--stdio', '--config', deepConfig], { input });
-    // Before: the SDK's report of the response to the unused id stringified it, and the hub died (exit 1).
-    assert.equal(run.code, 0, run.stderr.slice(-2000));
-    const answers = answersOf(run.stdout);
+    const { run, answers } = await serveLines(
+      [
+        JSON.stringify(INITIALIZE),
+        JSON.stringify(INITIALIZED),
+        toolCall(2, 'echo', { text: 'x' }),
+        toolCall(3, 'echo__echo', { text: 'alive' }),
+        '',
+      ],
+      deepConfig,
+    );
+    // Before: the SDK's report of the response to the unused id stringified it, and the hub died (exit 1,
+    // which `serveLines` checks).
     const deep = answers.find((answer) => answer.id === 2);
     assert.equal(deep?.error?.code, -32603, run.stdout.slice(0, 1000));
     assert.match(
