@@ -74,6 +74,9 @@ describe('toolmesh serve --stdio', () => {
       toolCall(3, 'echo', { text: 'hi' }),
       JSON.stringify({ jsonrpc: '2.0', id: 1.5, method: 'ping' }),
       JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'tools/call', params: ['echo'] }),
+      // The SDK drops a request whose _meta is not an object: without the check it is never answered, and
+      // the hub waits for it instead of exiting.
+      JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'ping', params: { _meta: 'x' } }),
       '',
     ]);
     const bad = answers.filter((answer) => answer.id === null);
@@ -92,7 +95,11 @@ describe('toolmesh serve --stdio', () => {
       of(4).map((answer) => answer.error?.code),
       [-32602],
     );
-    assert.equal(answers.length, 1 + bad.length + 2 + 1 + 1, run.stdout);
+    assert.deepEqual(
+      of(5).map((answer) => answer.error?.message),
+      ['Invalid params: _meta must be an object'],
+    );
+    assert.equal(answers.length, 1 + bad.length + 2 + 1 + 1 + 1, run.stdout);
   });
 
   it('a request before initialize is refused as not initialized; ping may come first (bad input 14)', async () => {

@@ -45,6 +45,22 @@ describe('envelopeProblem (messages a stdio client sends)', () => {
     });
   });
 
+  it('refuses a _meta that is not an object (the SDK would drop the request without an answer)', () => {
+    for (const meta of ['x', 5, [], null]) {
+      assert.deepEqual(
+        check({ id: 5, method: 'tools/list', params: { _meta: meta } }),
+        { code: -32602, id: 5, answer: true },
+        JSON.stringify(meta),
+      );
+    }
+    assert.deepEqual(check({ method: 'notifications/progress', params: { _meta: 1 } }), {
+      code: -32602,
+      id: null,
+      answer: false,
+    });
+    assert.equal(check({ id: 6, method: 'tools/list', params: { _meta: { progressToken: 1 } } }), undefined);
+  });
+
   it('refuses an id already in use by a request in flight, so the first keeps its state', () => {
     assert.deepEqual(check({ id: 9, method: 'tools/call', params: {} }, [9]), {
       code: -32600,

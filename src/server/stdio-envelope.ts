@@ -14,7 +14,7 @@ export interface Refusal {
  * Checks the JSON-RPC envelope of one message a stdio client sent, the rows of the security note's bad
  * inputs that apply to stdio (5, 6, 8, 9, 10, 11): `method` a non-empty string, `id` a string or a safe
  * integer (not null, not a fraction, not beyond ±2^53-1, which `JSON.parse` cannot carry exactly), `params`
- * an object, no id reused while its request is in flight (the SDK would overwrite the first one's state),
+ * an object and its `_meta` too, no id reused while its request is in flight (the SDK would overwrite the first one's state),
  * and a response with an id and exactly one of `result` and `error` (a well-formed response with an id the
  * hub never sent is the SDK's to ignore, row 31). The SDK's `Protocol` only reports such messages to the
  * server; the client would wait for an answer forever.
@@ -41,8 +41,12 @@ export function envelopeProblem(
     return refuse(INVALID_REQUEST, 'Invalid Request: id must be a string or an integer of at most 2^53-1');
   }
   const params = message.params;
-  if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
+  if (params !== undefined && !isObject(params)) {
     return { ...refuse(INVALID_PARAMS, 'Invalid params: params must be an object', id), answer: hasId };
+  }
+  // The SDK drops a request whose `_meta` is not an object without a word: it would never be answered.
+  if (params !== undefined && '_meta' in params && !isObject(params._meta)) {
+    return { ...refuse(INVALID_PARAMS, 'Invalid params: _meta must be an object', id), answer: hasId };
   }
   if (id !== null && inFlight.has(id)) {
     return refuse(
@@ -52,6 +56,10 @@ export function envelopeProblem(
     );
   }
   return undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function refuse(code: number, message: string, id: RequestId | null = null): Refusal {
