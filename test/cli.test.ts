@@ -123,6 +123,22 @@ describe('toolmesh CLI', () => {
     assert.match(run.stderr, /UPSTREAM_ERROR \(server "flaky"\): flaky failure 1/);
   });
 
+  it('prints a result the server got wrong as the JSON it is, and fails at once on an answer that is not JSON-RPC', async () => {
+    const file = join(dir, 'broken.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ servers: { broken: { command: nodeBin, args: [fixturePath('broken')] } } }),
+    );
+    const junk = await toolmesh(['call', 'broken__do', 'mode=content-junk', '--config', file]);
+    assert.equal(junk.code, 0, junk.stderr);
+    assert.deepEqual(JSON.parse(junk.stdout), { content: [5, null, { text: 'no type' }] });
+    const text = await toolmesh(['call', 'broken__do', 'mode=content-string', '--config', file]);
+    assert.deepEqual(JSON.parse(text.stdout), { content: 'not a list' });
+    const sloppy = await toolmesh(['call', 'broken__do', 'mode=no-jsonrpc', '--config', file]);
+    assert.equal(sloppy.code, 5, sloppy.stderr);
+    assert.match(sloppy.stderr, /UPSTREAM_ERROR \(server "broken"\): the answer is not JSON-RPC 2\.0/);
+  });
+
   it('blames a server that failed to start, with exit code 4', async () => {
     const file = join(dir, 'ghost.yaml');
     writeFileSync(file, 'servers:\n  ghost:\n    command: toolmesh-no-such-command\n');

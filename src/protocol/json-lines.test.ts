@@ -67,6 +67,23 @@ describe('JsonLineReader', () => {
     );
   });
 
+  it('tells the id of an answer that lacks the JSON-RPC 2.0 envelope, so its request can fail at once', () => {
+    const { messages, bad } = collect(
+      new JsonLineReader(),
+      '{"id":7,"result":{}}\n{"jsonrpc":"1.0","id":"a","error":{}}\n{"id":8,"method":"x"}\n{"id":1.5,"result":{}}\n',
+    );
+    assert.deepEqual(messages, []);
+    assert.deepEqual(
+      bad.map(({ kind, id, carries }) => [kind, id, carries]),
+      [
+        ['not-jsonrpc', 7, 'response'],
+        ['not-jsonrpc', 'a', 'response'],
+        ['not-jsonrpc', undefined, undefined],
+        ['not-jsonrpc', undefined, undefined],
+      ],
+    );
+  });
+
   it('keeps a partial line until its newline arrives', () => {
     const reader = new JsonLineReader();
     assert.deepEqual(collect(reader, '{"jsonrpc":"2.0",').messages, []);

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { JSONRPCMessage } from '@modelcontextprotocol/client';
+import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/client';
 import { KEPT_BYTES, type LongLine, summarizeLongLine } from './long-line.ts';
 import { messageJson } from './reused-results.ts';
 
@@ -10,7 +10,8 @@ const NEWLINE = 0x0a;
 
 /**
  * A line that is not a message: `not-json` (a banner, a typo), `not-jsonrpc` (JSON without the JSON-RPC 2.0
- * envelope) or `too-long` (over {@link MAX_LINE_BYTES}; dropped as it arrives, never buffered whole).
+ * envelope) or `too-long` (over {@link MAX_LINE_BYTES}; dropped as it arrives, never buffered whole). Where
+ * it shows that it answers a request (`id` and `carries`), the request can be failed at once.
  */
 export interface BadLine extends LongLine {
   kind: 'not-json' | 'not-jsonrpc' | 'too-long';
@@ -124,9 +125,18 @@ function parseLine(line: Buffer): JSONRPCMessage | BadLine | undefined {
     return text.trim() === '' ? undefined : { kind: 'not-json', text: text.slice(0, 200) };
   }
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    const envelope = value as { jsonrpc?: unknown; method?: unknown };
+    const envelope = value as { jsonrpc?: unknown; method?: unknown; id?: unknown };
     const shaped = typeof envelope.method === 'string' || 'id' in envelope || 'error' in envelope;
     if (envelope.jsonrpc === '2.0' && shaped) return value as JSONRPCMessage;
+    // An answer without the JSON-RPC 2.0 envelope still says which request it answers: that request can
+    // fail at once rather than at its timeout.
+    const { id } = envelope;
+    if (
+      ('result' in envelope || 'error' in envelope) &&
+      (typeof id === 'string' || Number.isSafeInteger(id))
+    ) {
+      return { kind: 'not-jsonrpc', text: text.slice(0, 200), id: id as RequestId, carries: 'response' };
+    }
   }
   return { kind: 'not-jsonrpc', text: text.slice(0, 200) };
 }

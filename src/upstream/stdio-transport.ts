@@ -3,6 +3,7 @@ import {
   INTERNAL_ERROR,
   INVALID_REQUEST,
   type JSONRPCMessage,
+  type RequestId,
   type Transport,
 } from '@modelcontextprotocol/client';
 import { type BadLine, JsonLineReader, JsonLineWriter, type LineHandlers } from '../protocol/json-lines.ts';
@@ -13,6 +14,8 @@ import { StderrBuffer } from './stderr-buffer.ts';
 
 /** What the request gets whose response was over the line cap (the error names the server further up). */
 const RESPONSE_TOO_LARGE = 'the response was over 10 MiB and was dropped unread';
+/** What the request gets whose answer came without the JSON-RPC 2.0 envelope. */
+const NOT_JSONRPC = 'the answer is not JSON-RPC 2.0 (it lacks "jsonrpc": "2.0") and was not read';
 /** What a server's own request gets when it was over the line cap. */
 const REQUEST_TOO_LARGE = 'Invalid Request: the request was over 10 MiB and was dropped unread';
 
@@ -105,9 +108,18 @@ export class ChildStdioTransport implements Transport {
     // A line that is not JSON is a banner or a stray print: skipped, as the SDK's reader does.
     bad: (line: BadLine) => {
       if (line.kind === 'too-long') this.#dropped(line);
-      else if (line.kind === 'not-jsonrpc') this.onerror?.(new Error(`not a JSON-RPC message: ${line.text}`));
+      else if (line.kind === 'not-jsonrpc') {
+        this.onerror?.(new Error(`not a JSON-RPC message: ${line.text}`));
+        // An answer without the JSON-RPC 2.0 envelope (bad input 44): its request fails now, saying why.
+        if (line.id !== undefined && line.carries === 'response') this.#fail(line.id, NOT_JSONRPC);
+      }
     },
   };
+
+  /** Fails the client's request `id` with an error of the hub's, as if the server had answered with it. */
+  #fail(id: RequestId, message: string): void {
+    this.#deliver({ jsonrpc: '2.0', id, error: { code: INTERNAL_ERROR, message } });
+  }
 
   /**
    * A message over 10 MiB, dropped unread (the security note's bad input 42). The request it answered
@@ -117,9 +129,8 @@ export class ChildStdioTransport implements Transport {
   #dropped({ id, carries }: BadLine): void {
     this.onerror?.(new Error('a line over 10 MiB from the server was dropped'));
     if (id === undefined) return;
-    if (carries === 'response') {
-      this.#deliver({ jsonrpc: '2.0', id, error: { code: INTERNAL_ERROR, message: RESPONSE_TOO_LARGE } });
-    } else {
+    if (carries === 'response') this.#fail(id, RESPONSE_TOO_LARGE);
+    else {
       const refusal = { code: INVALID_REQUEST, message: REQUEST_TOO_LARGE };
       this.send({ jsonrpc: '2.0', id, error: refusal }).catch(() => {}); // gone: its exit is seen elsewhere
     }

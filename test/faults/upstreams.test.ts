@@ -103,6 +103,7 @@ describe('a hub with a healthy, a noisy and an unreachable upstream', () => {
       fixture('echo'),
       fixture('garbage'),
       fixture('big'),
+      fixture('broken'),
       { name: 'remote', url: `http://127.0.0.1:${port}/mcp` },
     ]);
     for (const status of setup.hub.servers()) if (status.pid) pids.push(status.pid);
@@ -174,6 +175,15 @@ describe('a hub with a healthy, a noisy and an unreachable upstream', () => {
     const small = await call(setup.client, 'big__big', { kb: 1 });
     assert.equal(textOf(small).length, 1024);
     assert.equal(statusOf(setup.hub, 'big').pid, before.pid, 'same process: the connection survived');
+  });
+
+  it('an answer without the JSON-RPC 2.0 envelope fails its call at once, naming the server', async () => {
+    // Were it only skipped as noise, the call would wait for the hub's 60 s timeout, and the client's own
+    // 20 s timeout would end it first, as no JSON-RPC error.
+    const error = await callError(setup.client, 'broken__do', { mode: 'no-jsonrpc' });
+    assert.equal(data(error).server, 'broken');
+    assert.match(error.message, /not JSON-RPC 2\.0/);
+    assert.equal(textOf(await call(setup.client, 'broken__do', { mode: 'fine' })), 'fine');
   });
 
   it('isError: true from an upstream is passed through as a result, not turned into an error', async () => {

@@ -67,9 +67,17 @@ function unknownToolMessage(name: string, hub: Hub): string {
   return `unknown tool: ${name}${hint}. Run "toolmesh tools" to see the served names.`;
 }
 
-/** Text blocks as they are; other blocks as a one-line summary; structured content as JSON if no text. */
+/**
+ * Text blocks as they are; other blocks as a one-line summary; structured content as JSON if no text. A
+ * result the server got wrong (content that is not a list of blocks) is printed as the JSON it is.
+ */
 function renderResult(result: CallToolResult): string {
-  const lines = result.content.map((block) => {
+  const content: unknown = result.content;
+  const blocks = Array.isArray(content) ? content : undefined;
+  if (!blocks?.every((block) => typeof block === 'object' && block !== null && 'type' in block)) {
+    return `${JSON.stringify(result, null, 2)}\n`;
+  }
+  const lines = (blocks as CallToolResult['content']).map((block) => {
     if (block.type === 'text') return block.text;
     if (block.type === 'image' || block.type === 'audio') return `[${block.type} ${block.mimeType}]`;
     if (block.type === 'resource_link') return `[resource ${block.uri}]`;
