@@ -84,3 +84,24 @@ export async function stopProcs(procs: Proc[]): Promise<void> {
   await Promise.all(procs.map((proc) => proc.stop()));
   await sleep(300);
 }
+
+/**
+ * Starts what one measurement needs, measures, and stops what was started whatever happened. A failure is
+ * logged and gives undefined: the run goes on with the next measurement.
+ */
+export async function measureWith<S extends { procs: Proc[] }, T>(
+  start: () => Promise<S>,
+  measure: (started: S) => Promise<T>,
+): Promise<T | undefined> {
+  let procs: Proc[] = [];
+  try {
+    const started = await start();
+    procs = started.procs;
+    return await measure(started);
+  } catch (error) {
+    log(`  failed: ${String(error).slice(0, 500)}`);
+    return undefined;
+  } finally {
+    await stopProcs(procs);
+  }
+}

@@ -3,7 +3,7 @@ import type { Endpoint } from '../lib/client.ts';
 import type { StdioServer } from '../lib/configs.ts';
 import { runDriver, startHttpFixture, startMcpHub, startToolmeshHttp, toolmeshStdio } from '../lib/launch.ts';
 import { NODE, type Proc, SLOW } from '../lib/proc.ts';
-import { log, type Run, stopProcs } from '../lib/suite.ts';
+import { log, measureWith, type Run } from '../lib/suite.ts';
 import type { FanoutResult } from '../lib/types.ts';
 
 const slowServers = (width: number): StdioServer[] =>
@@ -96,23 +96,16 @@ export async function fanout({ P }: Run) {
     }
     for (const { path, composite: fan, run } of paths) {
       log(`fanout width ${width}: ${path}`);
-      let procs: Proc[] = [];
-      try {
-        const setup = await run();
-        procs = setup.procs;
-        const result = await runDriver<FanoutResult>({
+      const result = await measureWith(run, (setup) =>
+        runDriver<FanoutResult>({
           kind: 'fanout',
           endpoints: setup.endpoints,
           tools: setup.tools,
           ...common,
           ...(fan && { composite: fan }),
-        });
-        out.push({ path, result });
-      } catch (error) {
-        log(`  failed: ${String(error).slice(0, 500)}`);
-      } finally {
-        await stopProcs(procs);
-      }
+        }),
+      );
+      if (result) out.push({ path, result });
     }
   }
   return out;

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { runDriver, startHttpFixture, startMcpHub, startPeer, startToolmeshHttp } from '../lib/launch.ts';
 import { ECHO, NODE, type Proc, ROOT, start } from '../lib/proc.ts';
-import { log, type Run, stopProcs } from '../lib/suite.ts';
+import { log, measureWith, type Run, stopProcs } from '../lib/suite.ts';
 import type { SessionsResult } from '../lib/types.ts';
 
 export async function memory({ P }: Run) {
@@ -38,11 +38,9 @@ export async function memory({ P }: Run) {
   ];
   for (const { who, sse, launch } of cases.slice(0, P.sessionTargets)) {
     log(`memory: ${P.sessions} idle sessions on ${who}`);
-    let proc: Proc | undefined;
-    try {
-      const launched = await launch();
-      proc = launched.proc;
-      const result = await runDriver<SessionsResult>({
+    const started = () => launch().then((launched) => ({ ...launched, procs: [launched.proc] }));
+    const result = await measureWith(started, (launched) =>
+      runDriver<SessionsResult>({
         kind: 'sessions',
         url: launched.url,
         pid: launched.proc.pid,
@@ -50,13 +48,9 @@ export async function memory({ P }: Run) {
         transport: sse ? 'sse' : 'http',
         getStream: true,
         idleMs: P.sessionIdleMs,
-      });
-      out.push({ who, result });
-    } catch (error) {
-      log(`  failed: ${String(error).slice(0, 500)}`);
-    } finally {
-      await stopProcs(proc ? [proc] : []);
-    }
+      }),
+    );
+    if (result) out.push({ who, result });
   }
   return { sessions: out, heap };
 }

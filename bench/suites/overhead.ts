@@ -4,7 +4,7 @@ import { cliEntry } from '../../bin/entry.mjs';
 import type { LoadJob } from '../driver.ts';
 import { runDriver } from '../lib/launch.ts';
 import { median, round } from '../lib/stats.ts';
-import { log, type Run, stopProcs } from '../lib/suite.ts';
+import { log, measureWith, type Run } from '../lib/suite.ts';
 import type { LoadResult, TargetSummary } from '../lib/types.ts';
 import { TARGETS, type Target, toolmeshTargets } from '../targets.ts';
 
@@ -25,9 +25,7 @@ export async function overhead(run: Run) {
     for (const target of targets) {
       if (rep >= (target.maxReps ?? P.reps)) continue;
       log(`overhead rep ${rep + 1}/${P.reps}: ${target.id}`);
-      let running: Awaited<ReturnType<Target['launch']>> | undefined;
-      try {
-        running = await target.launch();
+      const result = await measureWith(target.launch, (running) => {
         const job: LoadJob = {
           kind: 'load',
           endpoint: running.endpoint,
@@ -40,13 +38,9 @@ export async function overhead(run: Run) {
           pid: running.pid,
           extraPids: running.extraPids,
         };
-        const result = await runDriver<LoadResult>(job);
-        runs.set(target.id, [...(runs.get(target.id) ?? []), result]);
-      } catch (error) {
-        log(`  ${target.id} failed: ${String(error).slice(0, 500)}`);
-      } finally {
-        await stopProcs(running?.procs ?? []);
-      }
+        return runDriver<LoadResult>(job);
+      });
+      if (result) runs.set(target.id, [...(runs.get(target.id) ?? []), result]);
     }
   }
   const summaries = targets.flatMap((target) => {
