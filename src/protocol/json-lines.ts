@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
-import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/client';
+import type { JSONRPCMessage } from '@modelcontextprotocol/client';
 import { KEPT_BYTES, type LongLine, summarizeLongLine } from './long-line.ts';
+import { isRequestId } from './request-id.ts';
 import { messageJson } from './reused-results.ts';
 
 /** Largest line accepted, as the SDK's `ReadBuffer` (10 MiB). */
@@ -131,11 +132,8 @@ function parseLine(line: Buffer): JSONRPCMessage | BadLine | undefined {
     // An answer without the JSON-RPC 2.0 envelope still says which request it answers: that request can
     // fail at once rather than at its timeout.
     const { id } = envelope;
-    if (
-      ('result' in envelope || 'error' in envelope) &&
-      (typeof id === 'string' || Number.isSafeInteger(id))
-    ) {
-      return { kind: 'not-jsonrpc', text: text.slice(0, 200), id: id as RequestId, carries: 'response' };
+    if (('result' in envelope || 'error' in envelope) && isRequestId(id)) {
+      return { kind: 'not-jsonrpc', text: text.slice(0, 200), id, carries: 'response' };
     }
   }
   return { kind: 'not-jsonrpc', text: text.slice(0, 200) };

@@ -1,4 +1,5 @@
 import type { RequestId } from '@modelcontextprotocol/client';
+import { isRequestId } from './request-id.ts';
 
 /** Bytes kept of each end of a line that is dropped for being too long: enough for its envelope keys. */
 export const KEPT_BYTES = 256;
@@ -35,5 +36,5 @@ export function summarizeLongLine(head: string, tail: string): LongLine {
   const raw = start[1] ?? TAIL.exec(tail)?.[1];
   if (raw === undefined) return { carries };
   const id: unknown = JSON.parse(raw);
-  return typeof id === 'string' || Number.isSafeInteger(id) ? { id: id as RequestId, carries } : { carries };
+  return isRequestId(id) ? { id, carries } : { carries };
 }

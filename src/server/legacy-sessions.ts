@@ -6,13 +6,13 @@ import {
   type RequestId,
   WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
+import { isRequestId } from '../protocol/request-id.ts';
 import { DirectAnswers } from './direct-answers.ts';
 import { memoryEventStore } from './event-store.ts';
 import { acceptedBySdk, HeldPosts } from './held-posts.ts';
 import { preferJson } from './json-response.ts';
 import type { McpFace } from './mcp-server.ts';
 import { OpenRequests } from './open-requests.ts';
-import { isRequestId } from './stdio-envelope.ts';
 
 /** A session with no request for this long is closed; its client gets 404 and initialises again. */
 export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;

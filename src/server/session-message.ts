@@ -1,5 +1,5 @@
 import { PROTOCOL_VERSION_META_KEY } from '@modelcontextprotocol/server';
-import { isRequestId } from './stdio-envelope.ts';
+import { isRequestId } from '../protocol/request-id.ts';
 
 /** The first protocol revision of the 2026 era (per-request envelope, no sessions). */
 const FIRST_MODERN_VERSION = '2026-07-28';

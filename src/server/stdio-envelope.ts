@@ -1,4 +1,5 @@
 import { INVALID_PARAMS, INVALID_REQUEST, type RequestId } from '@modelcontextprotocol/server';
+import { isRequestId } from '../protocol/request-id.ts';
 
 /** Why a message from a stdio client is refused, and whether (and with which id) it gets an answer. */
 export interface Refusal {
@@ -64,9 +65,4 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function refuse(code: number, message: string, id: RequestId | null = null): Refusal {
   return { code, message, id, answer: true };
-}
-
-/** A JSON-RPC id as MCP takes it: a string or an integer. */
-export function isRequestId(value: unknown): value is RequestId {
-  return typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value));
 }
