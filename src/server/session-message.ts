@@ -1,5 +1,5 @@
-import { PROTOCOL_VERSION_META_KEY } from '@modelcontextprotocol/server';
 import { isRequestId } from '../protocol/request-id.ts';
+import { namesProtocolVersion } from './era-claim.ts';
 
 /** The first protocol revision of the 2026 era (per-request envelope, no sessions). */
 const FIRST_MODERN_VERSION = '2026-07-28';
@@ -23,6 +23,5 @@ export function isPlainSessionMessage(headers: Headers, body: unknown): boolean 
   const { params } = message;
   if (params === undefined) return true;
   if (typeof params !== 'object' || params === null || Array.isArray(params)) return false;
-  const meta = (params as { _meta?: unknown })._meta;
-  return !(typeof meta === 'object' && meta !== null && PROTOCOL_VERSION_META_KEY in meta);
+  return !namesProtocolVersion(params);
 }

@@ -1,8 +1,5 @@
-import {
-  INVALID_REQUEST,
-  type JSONRPCMessage,
-  PROTOCOL_VERSION_META_KEY,
-} from '@modelcontextprotocol/server';
+import { INVALID_REQUEST, type JSONRPCMessage } from '@modelcontextprotocol/server';
+import { namesProtocolVersion } from './era-claim.ts';
 
 /** What a request made too early is told. */
 export const NOT_INITIALIZED =
@@ -45,9 +42,4 @@ export class StdioHandshake {
     );
     return true;
   }
-}
-
-function namesProtocolVersion(params: { _meta?: unknown } | undefined): boolean {
-  const meta = params?._meta;
-  return typeof meta === 'object' && meta !== null && PROTOCOL_VERSION_META_KEY in meta;
 }
