@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { JSONRPCMessage } from '@modelcontextprotocol/client';
+import { isRequestId } from './json-shapes.ts';
 import { KEPT_BYTES, type LongLine, summarizeLongLine } from './long-line.ts';
-import { isRequestId } from './request-id.ts';
 import { messageJson } from './reused-results.ts';
 
 /** Largest line accepted, as the SDK's `ReadBuffer` (10 MiB). */

@@ -1,5 +1,5 @@
 import type { RequestId } from '@modelcontextprotocol/client';
-import { isRequestId } from './request-id.ts';
+import { isRequestId } from './json-shapes.ts';
 
 /** Bytes kept of each end of a line that is dropped for being too long: enough for its envelope keys. */
 export const KEPT_BYTES = 256;

@@ -11,6 +11,7 @@ import {
   type Server,
 } from '@modelcontextprotocol/server';
 import type { InputRequest } from '../pipeline/call.ts';
+import { isJsonObject } from '../protocol/json-shapes.ts';
 import { LIST_METHODS, type ListMethod } from './list-pages.ts';
 import type { McpFace } from './mcp-server.ts';
 import { pushInput } from './push-input.ts';
@@ -220,11 +221,11 @@ function failed(text: string): CallToolResult {
 
 /** `params` as a plain call (a name, maybe arguments and `_meta`), or undefined for anything else. */
 function plainCall(params: unknown): CallToolRequestParams | undefined {
-  if (!isObject(params) || typeof params.name !== 'string') return undefined;
+  if (!isJsonObject(params) || typeof params.name !== 'string') return undefined;
   for (const key in params) if (!PLAIN_KEYS.has(key)) return undefined;
-  if (params.arguments !== undefined && !isObject(params.arguments)) return undefined;
+  if (params.arguments !== undefined && !isJsonObject(params.arguments)) return undefined;
   if (params._meta !== undefined) {
-    if (!isObject(params._meta)) return undefined;
+    if (!isJsonObject(params._meta)) return undefined;
     const token = params._meta.progressToken;
     if (token !== undefined && typeof token !== 'string' && typeof token !== 'number') return undefined;
   }
@@ -237,17 +238,13 @@ function plainCall(params: unknown): CallToolRequestParams | undefined {
  */
 function plainListCursor(params: unknown): string | undefined | false {
   if (params === undefined) return undefined;
-  if (!isObject(params)) return false;
+  if (!isJsonObject(params)) return false;
   for (const key in params) if (!PLAIN_LIST_KEYS.has(key)) return false;
-  if (params._meta !== undefined && !isObject(params._meta)) return false;
+  if (params._meta !== undefined && !isJsonObject(params._meta)) return false;
   const { cursor } = params;
   return cursor === undefined || typeof cursor === 'string' ? cursor : false;
 }
 
 function isListMethod(method: string): method is ListMethod {
   return (LIST_METHODS as readonly string[]).includes(method);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -6,7 +6,7 @@ import {
   type RequestId,
   WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
-import { isRequestId } from '../protocol/request-id.ts';
+import { isRequestId } from '../protocol/json-shapes.ts';
 import { DirectAnswers } from './direct-answers.ts';
 import { memoryEventStore } from './event-store.ts';
 import { acceptedBySdk, HeldPosts } from './held-posts.ts';

@@ -1,4 +1,4 @@
-import { isRequestId } from '../protocol/request-id.ts';
+import { isJsonObject, isRequestId } from '../protocol/json-shapes.ts';
 import { namesProtocolVersion } from './era-claim.ts';
 
 /** The first protocol revision of the 2026 era (per-request envelope, no sessions). */
@@ -16,12 +16,12 @@ export function isPlainSessionMessage(headers: Headers, body: unknown): boolean 
   if (!headers.has('mcp-session-id')) return false;
   const version = headers.get('mcp-protocol-version')?.trim();
   if (version !== undefined && version >= FIRST_MODERN_VERSION) return false;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  if (!isJsonObject(body)) return false;
   const message = body as { jsonrpc?: unknown; method?: unknown; id?: unknown; params?: unknown };
   if (message.jsonrpc !== '2.0' || typeof message.method !== 'string') return false;
   if ('id' in message && !isRequestId(message.id)) return false;
   const { params } = message;
   if (params === undefined) return true;
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) return false;
+  if (!isJsonObject(params)) return false;
   return !namesProtocolVersion(params);
 }

@@ -1,5 +1,5 @@
 import { INVALID_PARAMS, INVALID_REQUEST, type RequestId } from '@modelcontextprotocol/server';
-import { isRequestId } from '../protocol/request-id.ts';
+import { isJsonObject, isRequestId } from '../protocol/json-shapes.ts';
 
 /** Why a message from a stdio client is refused, and whether (and with which id) it gets an answer. */
 export interface Refusal {
@@ -42,11 +42,11 @@ export function envelopeProblem(
     return refuse(INVALID_REQUEST, 'Invalid Request: id must be a string or an integer of at most 2^53-1');
   }
   const params = message.params;
-  if (params !== undefined && !isObject(params)) {
+  if (params !== undefined && !isJsonObject(params)) {
     return { ...refuse(INVALID_PARAMS, 'Invalid params: params must be an object', id), answer: hasId };
   }
   // The SDK drops a request whose `_meta` is not an object without a word: it would never be answered.
-  if (params !== undefined && '_meta' in params && !isObject(params._meta)) {
+  if (params !== undefined && '_meta' in params && !isJsonObject(params._meta)) {
     return { ...refuse(INVALID_PARAMS, 'Invalid params: _meta must be an object', id), answer: hasId };
   }
   if (id !== null && inFlight.has(id)) {
@@ -57,10 +57,6 @@ export function envelopeProblem(
     );
   }
   return undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function refuse(code: number, message: string, id: RequestId | null = null): Refusal {

@@ -7,3 +7,8 @@ import type { RequestId } from '@modelcontextprotocol/client';
 export function isRequestId(value: unknown): value is RequestId {
   return typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value));
 }
+
+/** A JSON object: not null, not an array (what `params`, `_meta` and `arguments` must be). */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
