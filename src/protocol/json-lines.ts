@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { JSONRPCMessage } from '@modelcontextprotocol/client';
 import { isRequestId } from './json-shapes.ts';
-import { KEPT_BYTES, type LongLine, summarizeLongLine } from './long-line.ts';
+import { DroppedEnds, type LongLine } from './long-line.ts';
 import { messageJson } from './reused-results.ts';
 
 /** Largest line accepted, as the SDK's `ReadBuffer` (10 MiB). */
@@ -43,7 +43,7 @@ export class JsonLineReader {
   #chunks: Buffer[] = [];
   #pending = 0;
   /** Inside a line that grew past the cap, dropped until its newline: its first and latest bytes. */
-  #skipping: { head: Buffer; tail: Buffer } | undefined;
+  #skipping: DroppedEnds | undefined;
 
   /** Adds a chunk and reports every complete line, in order. */
   push(chunk: Buffer, handlers: LineHandlers): void {
@@ -56,10 +56,11 @@ export class JsonLineReader {
       if (!this.#skipping && this.#pending + tail.length > MAX_LINE_BYTES) {
         // Over the cap and whole at once (one big chunk, as from an in-process stream): dropped all the same,
         // or it would reach a server whose own reader closes the connection over it (the SDK's caps at 10 MiB).
-        this.#skipping = { head: firstBytes([...this.#chunks, tail]), tail: EMPTY };
+        this.#skip();
       }
       if (this.#skipping) {
-        handlers.bad(this.#dropped(tail));
+        this.#skipping.add(tail);
+        handlers.bad(this.#dropped());
         continue;
       }
       const line = this.#chunks.length === 0 ? tail : Buffer.concat([...this.#chunks, tail]);
@@ -72,44 +73,32 @@ export class JsonLineReader {
     if (start === chunk.length) return;
     const rest = start === 0 ? chunk : chunk.subarray(start);
     if (this.#skipping) {
-      this.#skipping.tail = lastBytes(this.#skipping.tail, rest);
+      this.#skipping.add(rest);
       return;
     }
     this.#pending += rest.length;
     this.#chunks.push(rest);
-    if (this.#pending > MAX_LINE_BYTES) {
-      this.#skipping = { head: firstBytes(this.#chunks), tail: lastBytes(EMPTY, rest) };
-      this.clear();
-    }
+    if (this.#pending > MAX_LINE_BYTES) this.#skip();
   }
 
-  /** The end of a line dropped for its length: what it was, as far as its two ends tell. */
-  #dropped(end: Buffer): BadLine {
-    const { head, tail } = this.#skipping as { head: Buffer; tail: Buffer };
+  /** The line read so far is over the cap: from now on only its ends are kept. */
+  #skip(): void {
+    this.#skipping = new DroppedEnds();
+    for (const chunk of this.#chunks) this.#skipping.add(chunk);
+    this.clear();
+  }
+
+  /** A line dropped for its length has ended: what it was, as far as its two ends tell. */
+  #dropped(): BadLine {
+    const ends = this.#skipping as DroppedEnds;
     this.#skipping = undefined;
-    const last = lastBytes(tail, end).toString('utf8');
-    return { kind: 'too-long', text: '', ...summarizeLongLine(head.toString('utf8'), last) };
+    return { kind: 'too-long', text: '', ...ends.summary() };
   }
 
   clear(): void {
     this.#chunks = [];
     this.#pending = 0;
   }
-}
-
-const EMPTY = Buffer.alloc(0);
-
-/** A copy of the first {@link KEPT_BYTES} of `chunks` (a copy: the chunks themselves are let go). */
-function firstBytes(chunks: Buffer[]): Buffer {
-  const first = chunks[0] as Buffer;
-  const head = first.length >= KEPT_BYTES ? first : Buffer.concat(chunks.slice(0, KEPT_BYTES));
-  return Buffer.from(head.subarray(0, KEPT_BYTES));
-}
-
-/** A copy of the last {@link KEPT_BYTES} of `kept` followed by `more`. */
-function lastBytes(kept: Buffer, more: Buffer): Buffer {
-  const joined = more.length >= KEPT_BYTES ? more : Buffer.concat([kept, more]);
-  return Buffer.from(joined.subarray(-KEPT_BYTES));
 }
 
 /** The message, what is wrong with the line, or undefined for a blank line (nothing to answer or report). */

@@ -2,7 +2,7 @@ import type { RequestId } from '@modelcontextprotocol/client';
 import { isRequestId } from './json-shapes.ts';
 
 /** Bytes kept of each end of a line that is dropped for being too long: enough for its envelope keys. */
-export const KEPT_BYTES = 256;
+const KEPT_BYTES = 256;
 
 /** What the ends of a dropped line say of the message it held; each field only when they say it surely. */
 export interface LongLine {
@@ -37,4 +37,29 @@ export function summarizeLongLine(head: string, tail: string): LongLine {
   if (raw === undefined) return { carries };
   const id: unknown = JSON.parse(raw);
   return isRequestId(id) ? { id, carries } : { carries };
+}
+
+/**
+ * The two ends of a message dropped for its size, kept as its bytes stream past (the middle is never
+ * held): what `summarizeLongLine` reads. Copies, so the chunks themselves are let go.
+ */
+export class DroppedEnds {
+  #head = Buffer.alloc(0);
+  #tail = Buffer.alloc(0);
+
+  add(bytes: Uint8Array): void {
+    if (this.#head.length < KEPT_BYTES) {
+      this.#head = Buffer.concat([this.#head, bytes.subarray(0, KEPT_BYTES - this.#head.length)]);
+    }
+    const joined = bytes.length >= KEPT_BYTES ? bytes : Buffer.concat([this.#tail, bytes]);
+    this.#tail = Buffer.from(joined.subarray(-KEPT_BYTES));
+  }
+
+  /**
+   * What the ends say of the message. `texts` first takes the framing off the two ends (the default takes
+   * them as they are: a JSON line, a JSON body).
+   */
+  summary(texts: (head: string, tail: string) => [string, string] = (head, tail) => [head, tail]): LongLine {
+    return summarizeLongLine(...texts(this.#head.toString('utf8'), this.#tail.toString('utf8')));
+  }
 }
