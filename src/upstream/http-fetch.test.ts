@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { upstreamFetch } from './http-fetch.ts';
 import { isRefused } from './lost-connection.ts';
+import { RESPONSE_TOO_LARGE } from './response-limit.ts';
 
 type Handler = (request: IncomingMessage, body: string, response: ServerResponse) => void;
 
@@ -117,6 +118,28 @@ describe('upstreamFetch', () => {
     });
     assert.equal(await form.text(), 'at /token');
     assert.equal(upstream.seen.at(-1)?.body, 'grant_type=client_credentials');
+  });
+
+  it('caps what servers answer on both routes: an event over 10 MiB becomes an error for its request', async () => {
+    const big = `{"result":{"text":"${'x'.repeat(10 * 1024 * 1024)}"},"jsonrpc":"2.0","id":4}`;
+    upstream.answer((_request, _body, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.end(
+        `data: ${big}\n\ndata: {"jsonrpc":"2.0","method":"notifications/message","params":{}}\n\n`,
+      );
+    });
+    const expected =
+      `event: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', id: 4, error: { code: -32603, message: RESPONSE_TOO_LARGE } })}\n\n` +
+      'data: {"jsonrpc":"2.0","method":"notifications/message","params":{}}\n\n';
+    // The SDK's POST goes through undici's request; the legacy SSE stream's GET through Node's fetch.
+    const viaRequest = await upstreamFetch(upstream.url(), {
+      method: 'POST',
+      body: '{}',
+      redirect: 'manual',
+    });
+    assert.equal(await viaRequest.text(), expected);
+    const viaFetch = await upstreamFetch(upstream.url(), { method: 'GET' });
+    assert.equal(await viaFetch.text(), expected);
   });
 
   it('fails as fetch does: refused connections carry their code, an abort its reason', async () => {

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { limitedBody } from './response-limit.ts';
 
 /**
  * The `fetch` the SDK's HTTP transports use to reach upstream servers: undici's `request`, the engine under
@@ -12,10 +13,13 @@ import type { Dispatcher } from 'undici';
  * `redirect: 'manual'` (the SDK follows redirects itself, within the origin). Anything else (an OAuth
  * form body, `redirectPolicy: 'follow'`) goes to Node's `fetch` unchanged. Failures keep fetch's shape,
  * a `TypeError` whose `cause` carries the socket error's code, since the call path reads them that way.
- * undici is loaded on the first request (730 KB of code a hub with only stdio servers never needs).
+ * undici is loaded on the first request (730 KB of code a hub with only stdio servers never needs). Every
+ * body, on either route, comes under the size cap of `limitedBody`.
  */
 export const upstreamFetch: typeof fetch = async (input, init) => {
-  if (!(input instanceof URL || typeof input === 'string') || !plainRequest(init)) return fetch(input, init);
+  if (!(input instanceof URL || typeof input === 'string') || !plainRequest(init)) {
+    return withLimitedBody(await fetch(input, init));
+  }
   const signal = init?.signal ?? undefined;
   const request = await undiciRequest();
   try {
@@ -25,20 +29,32 @@ export const upstreamFetch: typeof fetch = async (input, init) => {
       body: init?.body as string | undefined,
       signal,
     });
-    const body = hasBody(answer.statusCode) ? (Readable.toWeb(answer.body) as ReadableStream) : null;
+    const headers = responseHeaders(answer.headers);
+    const body = hasBody(answer.statusCode)
+      ? limitedBody(Readable.toWeb(answer.body) as ReadableStream<Uint8Array>, headers)
+      : null;
     // undici asks that every body be read or dumped; nobody reads the (empty) body of these statuses.
     if (!body) void answer.body.dump();
+    // request() does not keep the reason phrase; the SDK puts it in its error messages.
     return new Response(body, {
       status: answer.statusCode,
-      // request() does not keep the reason phrase; the SDK puts it in its error messages.
       statusText: STATUS_CODES[answer.statusCode] ?? '',
-      headers: responseHeaders(answer.headers),
+      headers,
     });
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     throw new TypeError('fetch failed', { cause: error });
   }
 };
+
+/** `response`, its body under the cap (a new `Response` only when the body needs watching). */
+function withLimitedBody(response: Response): Response {
+  if (!response.body) return response;
+  const body = limitedBody(response.body, response.headers);
+  if (body === response.body) return response;
+  const { status, statusText, headers } = response;
+  return new Response(body, { status, statusText, headers });
+}
 
 let loaded: typeof import('undici').request | undefined;
 

@@ -9,11 +9,10 @@ import {
 import { type BadLine, JsonLineReader, JsonLineWriter, type LineHandlers } from '../protocol/json-lines.ts';
 import type { DirectRequests } from './direct-requests.ts';
 import { takeEarlySpawn } from './early-spawn.ts';
+import { tooLargeAnswer } from './response-limit.ts';
 import { killGroup, type StdioParams, spawnStdioChild } from './spawn-child.ts';
 import { StderrBuffer } from './stderr-buffer.ts';
 
-/** What the request gets whose response was over the line cap (the error names the server further up). */
-const RESPONSE_TOO_LARGE = 'the response was over 10 MiB and was dropped unread';
 /** What the request gets whose answer came without the JSON-RPC 2.0 envelope. */
 const NOT_JSONRPC = 'the answer is not JSON-RPC 2.0 (it lacks "jsonrpc": "2.0") and was not read';
 /** What a server's own request gets when it was over the line cap. */
@@ -129,7 +128,7 @@ export class ChildStdioTransport implements Transport {
   #dropped({ id, carries }: BadLine): void {
     this.onerror?.(new Error('a line over 10 MiB from the server was dropped'));
     if (id === undefined) return;
-    if (carries === 'response') this.#fail(id, RESPONSE_TOO_LARGE);
+    if (carries === 'response') this.#deliver(tooLargeAnswer(id));
     else {
       const refusal = { code: INVALID_REQUEST, message: REQUEST_TOO_LARGE };
       this.send({ jsonrpc: '2.0', id, error: refusal }).catch(() => {}); // gone: its exit is seen elsewhere
