@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { JSONRPCMessage } from '@modelcontextprotocol/client';
 import { isRequestId } from './json-shapes.ts';
-import { DroppedEnds, type LongLine } from './long-line.ts';
+import { type LongLine, MessageEnds, summarizeLongLine } from './long-line.ts';
 import { messageJson } from './reused-results.ts';
 
 /** Largest line accepted, as the SDK's `ReadBuffer` (10 MiB). */
@@ -43,7 +43,7 @@ export class JsonLineReader {
   #chunks: Buffer[] = [];
   #pending = 0;
   /** Inside a line that grew past the cap, dropped until its newline: its first and latest bytes. */
-  #skipping: DroppedEnds | undefined;
+  #skipping: MessageEnds | undefined;
 
   /** Adds a chunk and reports every complete line, in order. */
   push(chunk: Buffer, handlers: LineHandlers): void {
@@ -83,16 +83,16 @@ export class JsonLineReader {
 
   /** The line read so far is over the cap: from now on only its ends are kept. */
   #skip(): void {
-    this.#skipping = new DroppedEnds();
+    this.#skipping = new MessageEnds();
     for (const chunk of this.#chunks) this.#skipping.add(chunk);
     this.clear();
   }
 
   /** A line dropped for its length has ended: what it was, as far as its two ends tell. */
   #dropped(): BadLine {
-    const ends = this.#skipping as DroppedEnds;
+    const ends = this.#skipping as MessageEnds;
     this.#skipping = undefined;
-    return { kind: 'too-long', text: '', ...ends.summary() };
+    return { kind: 'too-long', text: '', ...summarizeLongLine(ends.head, ends.tail) };
   }
 
   clear(): void {

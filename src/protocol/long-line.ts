@@ -40,10 +40,10 @@ export function summarizeLongLine(head: string, tail: string): LongLine {
 }
 
 /**
- * The two ends of a message dropped for its size, kept as its bytes stream past (the middle is never
- * held): what `summarizeLongLine` reads. Copies, so the chunks themselves are let go.
+ * The first and last bytes of a message, kept as its bytes stream past (the middle is never held): what
+ * `summarizeLongLine` reads of a message dropped for its size. Copies, so the chunks themselves are let go.
  */
-export class DroppedEnds {
+export class MessageEnds {
   #head = Buffer.alloc(0);
   #tail = Buffer.alloc(0);
 
@@ -55,11 +55,12 @@ export class DroppedEnds {
     this.#tail = Buffer.from(joined.subarray(-KEPT_BYTES));
   }
 
-  /**
-   * What the ends say of the message. `texts` first takes the framing off the two ends (the default takes
-   * them as they are: a JSON line, a JSON body).
-   */
-  summary(texts: (head: string, tail: string) => [string, string] = (head, tail) => [head, tail]): LongLine {
-    return summarizeLongLine(...texts(this.#head.toString('utf8'), this.#tail.toString('utf8')));
+  /** The two ends as text. */
+  get head(): string {
+    return this.#head.toString('utf8');
+  }
+
+  get tail(): string {
+    return this.#tail.toString('utf8');
   }
 }

@@ -1,6 +1,7 @@
 import { ProtocolError, SdkError, SdkErrorCode, SdkHttpError } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/model.ts';
 import { HubError, isAbortError } from '../errors.ts';
+import { isStreamLost } from './response-limit.ts';
 
 /**
  * Normalises anything an upstream request threw into a `HubError` that names the server. An upstream's own
@@ -10,6 +11,19 @@ import { HubError, isAbortError } from '../errors.ts';
 export function upstreamError(reason: unknown, server: string): HubError {
   if (HubError.is(reason)) return reason;
   if (isAbortError(reason)) return new HubError('CANCELLED', 'request cancelled', { server, cause: reason });
+  if (reason instanceof ProtocolError && isStreamLost(reason.data)) {
+    // The request's event stream ended or broke before the answer (the server stopped, or a proxy cut it):
+    // the request is lost with that stream, as with a closed connection, and the server did not refuse it.
+    return new HubError(
+      'UPSTREAM_UNAVAILABLE',
+      `server "${server}" ended the request's stream before answering`,
+      {
+        server,
+        retryable: true,
+        cause: reason,
+      },
+    );
+  }
   if (reason instanceof ProtocolError) {
     return new HubError('UPSTREAM_ERROR', reason.message, {
       server,

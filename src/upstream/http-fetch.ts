@@ -18,7 +18,7 @@ import { limitedBody } from './response-limit.ts';
  */
 export const upstreamFetch: typeof fetch = async (input, init) => {
   if (!(input instanceof URL || typeof input === 'string') || !plainRequest(init)) {
-    return withLimitedBody(await fetch(input, init));
+    return withLimitedBody(await fetch(input, init), typeof init?.body === 'string' ? init.body : undefined);
   }
   const signal = init?.signal ?? undefined;
   const request = await undiciRequest();
@@ -31,7 +31,11 @@ export const upstreamFetch: typeof fetch = async (input, init) => {
     });
     const headers = responseHeaders(answer.headers);
     const body = hasBody(answer.statusCode)
-      ? limitedBody(Readable.toWeb(answer.body) as ReadableStream<Uint8Array>, headers)
+      ? limitedBody(
+          Readable.toWeb(answer.body) as ReadableStream<Uint8Array>,
+          headers,
+          init?.body as string | undefined,
+        )
       : null;
     // undici asks that every body be read or dumped; nobody reads the (empty) body of these statuses.
     if (!body) void answer.body.dump();
@@ -48,9 +52,9 @@ export const upstreamFetch: typeof fetch = async (input, init) => {
 };
 
 /** `response`, its body under the cap (a new `Response` only when the body needs watching). */
-function withLimitedBody(response: Response): Response {
+function withLimitedBody(response: Response, sent: string | undefined): Response {
   if (!response.body) return response;
-  const body = limitedBody(response.body, response.headers);
+  const body = limitedBody(response.body, response.headers, sent);
   if (body === response.body) return response;
   const { status, statusText, headers } = response;
   return new Response(body, { status, statusText, headers });

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { limitedBody, RESPONSE_TOO_LARGE } from './response-limit.ts';
+import { isStreamLost, limitedBody, RESPONSE_TOO_LARGE } from './response-limit.ts';
 
 const encoder = new TextEncoder();
 const OVER = 10 * 1024 * 1024 + 1024;
@@ -81,6 +81,61 @@ describe('limitedBody on an event stream', () => {
     const text = `data: ${bigResult(3, OVER)}\n\n${events[2]}`;
     const out = await read(limitedBody(streamOf(text, []), sse()));
     assert.equal(out, `event: message\ndata: ${errorFor(3)}\n\n${events[2]}`);
+  });
+});
+
+describe("limitedBody on a request's event stream", () => {
+  const sent = JSON.stringify({ method: 'tools/call', params: { name: 'slow' }, jsonrpc: '2.0', id: 12 });
+  const progress =
+    'data: {"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":12}}\n\n';
+  const answer = 'data: {"result":{"content":[]},"jsonrpc":"2.0","id":12}\n\n';
+
+  /** The stream's text, then the one message of the last event if it is the hub's own answer. */
+  async function readLost(body: ReadableStream<Uint8Array>) {
+    const text = await read(body);
+    const last = text.trimEnd().split('\n\n').at(-1) ?? '';
+    const message = last.startsWith('event: message\ndata: ') ? JSON.parse(last.slice(21)) : undefined;
+    return { text, lost: message?.id === 12 && isStreamLost(message?.error?.data) };
+  }
+
+  it('fails the request at once when its stream ends or breaks before the answer', async () => {
+    const ended = await readLost(limitedBody(streamOf(progress, [10]), sse(), sent));
+    assert.ok(ended.text.startsWith(progress));
+    assert.equal(ended.lost, true);
+    const broken = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode(progress));
+        controller.error(new Error('other side closed'));
+      },
+    });
+    assert.equal((await readLost(limitedBody(broken, sse(), sent))).lost, true);
+  });
+
+  it('leaves a stream that answered, or one the SDK may resume (an event had an id), as it ended', async () => {
+    const answered = await readLost(limitedBody(streamOf(progress + answer, [30]), sse(), sent));
+    assert.deepEqual(answered, { text: progress + answer, lost: false });
+    const primed = `id: e-1\ndata: \n\n${progress}`;
+    assert.deepEqual(await readLost(limitedBody(streamOf(primed, [5]), sse(), sent)), {
+      text: primed,
+      lost: false,
+    });
+    // A stream for no request (a notification posted, the standalone GET) has nothing to fail.
+    const note = JSON.stringify({ method: 'notifications/initialized', jsonrpc: '2.0' });
+    assert.deepEqual(await readLost(limitedBody(streamOf(progress, []), sse(), note)), {
+      text: progress,
+      lost: false,
+    });
+  });
+
+  it('passes on a break after the answer as the error it is', async () => {
+    let pulls = 0;
+    const broken = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulls++ === 0) controller.enqueue(encoder.encode(answer));
+        else controller.error(new Error('other side closed'));
+      },
+    });
+    await assert.rejects(read(limitedBody(broken, sse(), sent)), /other side closed/);
   });
 });
 

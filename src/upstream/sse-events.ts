@@ -1,0 +1,164 @@
+import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/client';
+import { MAX_LINE_BYTES } from '../protocol/json-lines.ts';
+import { type LongLine, MessageEnds, summarizeLongLine } from '../protocol/long-line.ts';
+
+const LF = 0x0a;
+const CR = 0x0d;
+const encoder = new TextEncoder();
+
+/** Where the bytes an `EventCap` lets through go. */
+export type Emit = (bytes: Uint8Array) => void;
+
+/**
+ * An event stream from an HTTP server, passed on event by event: each event is held until the blank line
+ * that ends it (its reader dispatches nothing before that anyway) and dropped once it grows past the cap
+ * the stdio side has on a line (10 MiB). A dropped event that answered a request is replaced by an event
+ * with the answer `replace` gives for that request; a dropped notification or request of the server's is
+ * only dropped (the server's request then waits for its own timeout).
+ *
+ * For the stream of one POST (`request`, its id), it also tells whether that request's answer went by
+ * (`answered`) and whether the stream can be resumed (an event carried an `id:` field, which lets the SDK
+ * reconnect with `Last-Event-ID`), so a stream that ends without either can fail the request at once.
+ */
+export class EventCap {
+  readonly #replace: (id: RequestId) => JSONRPCMessage;
+  readonly #request: RequestId | undefined;
+  /** The current event's bytes from earlier chunks. */
+  #held: Uint8Array[] = [];
+  #heldBytes = 0;
+  #dropped: MessageEnds | undefined;
+  /** The line being read is empty so far (the last byte ended a line): a line end now ends the event. */
+  #blank = true;
+  /** The last byte was a CR: an LF now belongs to the same line end. */
+  #afterCR = false;
+  #answered = false;
+  #resumable = false;
+
+  constructor(replace: (id: RequestId) => JSONRPCMessage, request?: RequestId) {
+    this.#replace = replace;
+    this.#request = request;
+  }
+
+  /** The answer to `request` went by (passed on, or put in place of one over the cap). */
+  get answered(): boolean {
+    return this.#answered;
+  }
+
+  /** An event carried an `id:`, so the SDK may resume the stream rather than give the request up. */
+  get resumable(): boolean {
+    return this.#resumable;
+  }
+
+  push(chunk: Uint8Array, emit: Emit): void {
+    let out = 0; // bytes of `chunk` before this are passed on or dropped
+    let from = 0; // where the current event starts in `chunk` (its earlier bytes are held or dropped)
+    const plain = chunk.indexOf(CR) === -1;
+    for (let end = this.#nextEnd(chunk, from, plain); end !== -1; end = this.#nextEnd(chunk, from, plain)) {
+      if (!this.#dropped && this.#heldBytes + end - from <= MAX_LINE_BYTES) {
+        if (this.#watching) this.#note(this.#ends(chunk.subarray(from, end)));
+        for (const piece of this.#held) emit(piece);
+      } else {
+        if (from > out) emit(chunk.subarray(out, from));
+        this.#drop(chunk.subarray(from, end), emit);
+        out = end;
+      }
+      this.#held = [];
+      this.#heldBytes = 0;
+      from = end;
+    }
+    if (from > out) emit(chunk.subarray(out, from));
+    if (from < chunk.length) this.#hold(chunk.subarray(from));
+  }
+
+  /** The stream ended: an event left unended is passed on (its reader discards it) or, if dropped, summed up. */
+  end(emit: Emit): void {
+    if (this.#dropped) this.#drop(new Uint8Array(0), emit);
+    else for (const piece of this.#held) emit(piece);
+    this.#held = [];
+  }
+
+  /** Emits `message` as an event of its own. */
+  static emitMessage(message: JSONRPCMessage, emit: Emit): void {
+    emit(encoder.encode(`event: message\ndata: ${JSON.stringify(message)}\n\n`));
+  }
+
+  get #watching(): boolean {
+    return this.#request !== undefined && !this.#answered;
+  }
+
+  #hold(rest: Uint8Array): void {
+    if (this.#dropped) {
+      this.#dropped.add(rest);
+      return;
+    }
+    this.#held.push(rest);
+    this.#heldBytes += rest.length;
+    if (this.#heldBytes <= MAX_LINE_BYTES) return;
+    this.#dropped = this.#ends();
+    this.#held = [];
+    this.#heldBytes = 0;
+  }
+
+  /** Ends a dropped event with its last bytes `end`, putting the answer in its place if it shows one. */
+  #drop(end: Uint8Array, emit: Emit): void {
+    const dropped = this.#dropped ?? this.#ends();
+    this.#dropped = undefined;
+    dropped.add(end);
+    const { id, carries } = this.#note(dropped);
+    if (id !== undefined && carries === 'response') EventCap.emitMessage(this.#replace(id), emit);
+  }
+
+  /** The ends of the event held so far, followed by `end`. */
+  #ends(end?: Uint8Array): MessageEnds {
+    const ends = new MessageEnds();
+    for (const piece of this.#held) ends.add(piece);
+    if (end) ends.add(end);
+    return ends;
+  }
+
+  /** What an event's ends say of its message; notes an `id:` field, and the answer to `request`. */
+  #note(ends: MessageEnds): LongLine {
+    const { head, tail } = ends;
+    const data = /(?:^|[\r\n])data: ?/.exec(head);
+    if (/(?:^|[\r\n])id:/.test(data ? head.slice(0, data.index) : head)) this.#resumable = true;
+    const said = summarizeLongLine(data ? head.slice(data.index + data[0].length) : '', tail);
+    if (said.carries === 'response' && said.id === this.#request && said.id !== undefined)
+      this.#answered = true;
+    return said;
+  }
+
+  /**
+   * The index just past the next blank line at or after `from` (the end of an event), or -1; the line state
+   * carries over to the next chunk. Lines end with LF, CRLF or CR (the SSE grammar); a chunk without CR, the
+   * usual case, jumps from LF to LF.
+   */
+  #nextEnd(chunk: Uint8Array, from: number, plain: boolean): number {
+    if (plain && !this.#afterCR) {
+      for (let i = chunk.indexOf(LF, from); i !== -1; i = chunk.indexOf(LF, i + 1)) {
+        const empty = i === from ? this.#blank : chunk[i - 1] === LF;
+        if (empty) {
+          this.#blank = true;
+          return i + 1;
+        }
+      }
+      if (chunk.length > from) this.#blank = chunk[chunk.length - 1] === LF;
+      return -1;
+    }
+    for (let i = from; i < chunk.length; i++) {
+      const byte = chunk[i];
+      if (byte === LF && this.#afterCR) {
+        this.#afterCR = false; // the LF of a CRLF: the line ended at its CR
+        continue;
+      }
+      if (byte === LF || byte === CR) {
+        this.#afterCR = byte === CR;
+        if (this.#blank) return i + 1;
+        this.#blank = true;
+      } else {
+        this.#blank = false;
+        this.#afterCR = false;
+      }
+    }
+    return -1;
+  }
+}
