@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { HubError } from '../src/errors.ts';
 import { createTestHub, type TestHub } from '../src/testing/test-hub.ts';
-import { type HttpFixture, startHttpFixture } from './fixtures/spawn.ts';
+import { type HttpFixture, startEverything, startHttpFixture } from './fixtures/spawn.ts';
 
 /** The eras the servers are reached at, by server name. */
 
@@ -79,10 +79,50 @@ describe('an HTTP upstream that stops in the middle of a call', () => {
         assert.ok(HubError.is(error), String(error));
         assert.equal(error.code, 'UPSTREAM_UNAVAILABLE', error.message);
         assert.equal(error.server, server);
-        assert.match(error.message, /ended the request's stream before answering/);
+        // At 2025 the session's standalone stream breaks too, and its reconnection finding nothing may end
+        // the connection first; either way the call fails at once, and says the server is gone.
+        const lost = /ended the request's stream before answering|closed the connection during the request/;
+        assert.match(error.message, protocol === '2026-07-28' ? /ended the request's stream/ : lost);
       } finally {
         await testHub.close();
         await slow.stop();
+      }
+    });
+  }
+});
+
+describe('an HTTP upstream whose stream the SDK would resume, when the server stops', () => {
+  // server-everything keeps an event store (its streams can be resumed with Last-Event-ID), and over
+  // legacy SSE every answer comes on the one stream: the SDK reconnects on its own, and when that finds
+  // nothing listening it gives up without failing the call.
+  for (const transport of ['streamableHttp', 'sse'] as const) {
+    it(`fails the call once reconnecting finds nothing listening (${transport})`, async () => {
+      const everything = await startEverything(transport);
+      const testHub = await createTestHub([
+        { name: 'ev', url: everything.url, transport: transport === 'sse' ? 'sse' : 'http' },
+      ]);
+      try {
+        let killed = false;
+        const pending = testHub.hub.call({
+          method: 'tools/call',
+          params: { name: 'ev__trigger-long-running-operation', arguments: { duration: 60, steps: 60 } },
+          // Before the fix the call waited for the hub's 60 s timeout; this ends it sooner, as CANCELLED.
+          signal: AbortSignal.timeout(25_000),
+          onprogress: () => {
+            if (!killed) process.kill(everything.pid, 'SIGKILL');
+            killed = true;
+          },
+        });
+        const error = await pending.then(
+          () => assert.fail('the call resolved'),
+          (reason: unknown) => reason,
+        );
+        assert.ok(HubError.is(error), String(error));
+        assert.equal(error.code, 'UPSTREAM_UNAVAILABLE', error.message);
+        assert.equal(error.server, 'ev');
+      } finally {
+        await testHub.close();
+        await everything.stop();
       }
     });
   }

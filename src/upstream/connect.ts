@@ -5,26 +5,48 @@ import {
   type VersionNegotiationMode,
 } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/model.ts';
+import { isConnectionLoss } from './errors.ts';
 import { upstreamFetch } from './http-fetch.ts';
 import { stdioParams } from './spawn-child.ts';
 import { ChildStdioTransport } from './stdio-transport.ts';
 
 /**
  * Builds the transport for one connection attempt to a configured server. Each attempt gets a fresh
- * transport: SDK transports cannot be restarted.
+ * transport: SDK transports cannot be restarted. `onUnreachable` hears of every HTTP request of the
+ * transport that could not reach the server (see `reportingFetch`).
  */
-export function createTransport(server: ServerConfig): Transport {
+export function createTransport(server: ServerConfig, onUnreachable: () => void = () => {}): Transport {
   switch (server.transport) {
     case 'stdio':
       return new ChildStdioTransport(stdioParams(server));
     case 'http':
       return new StreamableHTTPClientTransport(new URL(server.url ?? ''), {
         requestInit: { headers: server.headers },
-        fetch: upstreamFetch,
+        fetch: reportingFetch(upstreamFetch, onUnreachable),
       });
     case 'sse':
-      return new SSEClientTransport(new URL(server.url ?? ''), { fetch: withHeaders(server.headers) });
+      return new SSEClientTransport(new URL(server.url ?? ''), {
+        fetch: reportingFetch(withHeaders(server.headers), onUnreachable),
+      });
   }
+}
+
+/**
+ * `fetch`, telling `onUnreachable` when a request could not reach the server. The SDK keeps some of its
+ * requests to itself: the GET that resumes a request's broken event stream, the legacy SSE stream's
+ * reconnection. When those find nothing listening it retries and at last gives up without failing the
+ * requests that were waiting on the stream, which then wait out their timeout; the hub takes such a
+ * failure for what it is, the connection lost.
+ */
+function reportingFetch(fetchImpl: typeof fetch, onUnreachable: () => void): typeof fetch {
+  return async (input, init) => {
+    try {
+      return await fetchImpl(input, init);
+    } catch (error) {
+      if (isConnectionLoss(error)) onUnreachable();
+      throw error;
+    }
+  };
 }
 
 /**

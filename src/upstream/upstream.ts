@@ -155,8 +155,6 @@ export class Upstream extends EventEmitter<{
 
   async #attempt(): Promise<void> {
     this.#setState(this.restarts === 0 ? 'starting' : 'restarting');
-    const transport = createTransport(this.config);
-    this.#transport = transport instanceof ChildStdioTransport ? transport : undefined;
     const client = new Client(CLIENT_INFO, {
       capabilities: CLIENT_CAPABILITIES,
       versionNegotiation: { mode: negotiationMode(this.config, this.#legacyOnly) },
@@ -166,6 +164,10 @@ export class Upstream extends EventEmitter<{
         resources: { autoRefresh: false, onChanged: () => this.#onListChanged('resources') },
       },
     });
+    // An HTTP request the SDK sends on its own that finds the server gone ends this connection (ignored
+    // unless `client` is the live one).
+    const transport = createTransport(this.config, () => this.#onConnectionLost(client));
+    this.#transport = transport instanceof ChildStdioTransport ? transport : undefined;
     this.#relay.wire(client);
     try {
       // One deadline for the whole start: spawn, handshake and the first listing.
