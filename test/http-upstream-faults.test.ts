@@ -5,10 +5,13 @@
  * the answer whole or waiting out the call's timeout.
  */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { CallToolResult } from '@modelcontextprotocol/client';
+import type { CallToolResult, Result } from '@modelcontextprotocol/client';
 import { HubError } from '../src/errors.ts';
-import { createTestHub, type TestHub } from '../src/testing/test-hub.ts';
+import { createTestHub, type TestHub, testReplica } from '../src/testing/test-hub.ts';
+import { textOf } from './faults/_helpers.ts';
 import { type HttpFixture, startEverything, startHttpFixture } from './fixtures/spawn.ts';
 
 /** The eras the servers are reached at, by server name. */
@@ -126,4 +129,103 @@ describe('an HTTP upstream whose stream the SDK would resume, when the server st
       }
     });
   }
+});
+
+/**
+ * A loopback front of a real echo server over Streamable HTTP that answers every `tools/call` with 429 (and
+ * `retryAfter`, when set, as its `Retry-After`) and passes everything else on.
+ */
+async function rateLimitingFront(target: string, retryAfter?: string) {
+  const http = createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    if (body.includes('"tools/call"')) {
+      response.writeHead(429, retryAfter ? { 'retry-after': retryAfter } : {}).end('slow down');
+      return;
+    }
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).filter(([name]) => name !== 'host' && name !== 'content-length'),
+    ) as Record<string, string>;
+    try {
+      const answer = await fetch(target, {
+        method: request.method,
+        headers,
+        body: request.method === 'POST' ? body : undefined,
+      });
+      response.writeHead(answer.status, Object.fromEntries(answer.headers));
+      if (answer.body) for await (const chunk of answer.body) response.write(chunk);
+      response.end();
+    } catch {
+      response.destroy(); // the echo server or the hub went away (a stream closed at the end)
+    }
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`,
+    close: () => new Promise<void>((resolve) => http.close(() => resolve())),
+  };
+}
+
+describe('an HTTP upstream that answers 429', () => {
+  let echo: HttpFixture;
+  let testHub: TestHub;
+  let fronts: Awaited<ReturnType<typeof rateLimitingFront>>[];
+
+  before(async () => {
+    echo = await startHttpFixture('echo');
+    fronts = [await rateLimitingFront(echo.url, '7'), await rateLimitingFront(echo.url)];
+    const protocol = '2025-11-25';
+    testHub = await createTestHub([
+      { name: 'limited', url: fronts[0]?.url, protocol },
+      { name: 'plain', url: fronts[1]?.url, protocol },
+      // One replica refuses every call, the other is the echo server itself.
+      {
+        name: 'pair',
+        protocol,
+        replicas: [testReplica({ url: fronts[0]?.url }), testReplica({ url: echo.url })],
+      },
+    ]);
+  });
+
+  after(async () => {
+    await testHub?.close();
+    for (const front of fronts ?? []) await front.close();
+    await echo?.stop();
+  });
+
+  const echoCall = (tool: string): Promise<{ result?: Result; error?: unknown }> =>
+    testHub.hub
+      .call({
+        method: 'tools/call',
+        params: { name: tool, arguments: { text: 'hi' } },
+        signal: AbortSignal.timeout(20_000),
+      })
+      .then(
+        (result) => ({ result }),
+        (error: unknown) => ({ error }),
+      );
+
+  it('is RATE_LIMITED naming the server with its Retry-After, and never opens the circuit', async () => {
+    for (let i = 0; i < 8; i++) {
+      const { error } = await echoCall('limited__echo');
+      assert.ok(HubError.is(error), String(error));
+      assert.equal(error.code, 'RATE_LIMITED', error.message);
+      assert.equal(error.server, 'limited');
+      assert.equal(error.retryable, true);
+      assert.equal(error.data.retryAfterMs, 7000);
+    }
+    const status = testHub.hub.servers().find((server) => server.name === 'limited');
+    assert.equal(status?.replicas[0]?.breaker, 'closed');
+    const { error } = await echoCall('plain__echo');
+    assert.ok(HubError.is(error) && error.code === 'RATE_LIMITED' && !('retryAfterMs' in error.data));
+  });
+
+  it('sends the call to another replica, as one that never reached a server', async () => {
+    for (let i = 0; i < 6; i++) {
+      const { result, error } = await echoCall('pair__echo');
+      assert.equal(error, undefined, String(error));
+      assert.equal(textOf(result), 'hi');
+    }
+  });
 });

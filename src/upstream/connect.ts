@@ -10,43 +10,64 @@ import { upstreamFetch } from './http-fetch.ts';
 import { stdioParams } from './spawn-child.ts';
 import { ChildStdioTransport } from './stdio-transport.ts';
 
+/** What a connection's HTTP requests tell its `Upstream` besides their answers. */
+export interface ConnectionWatch {
+  /** A request could not reach the server (see `watchedFetch`). */
+  unreachable(): void;
+  /** The server answered 429; `retryAfterMs` from its `Retry-After`, when it sent one. */
+  rateLimited(retryAfterMs: number | undefined): void;
+}
+
 /**
  * Builds the transport for one connection attempt to a configured server. Each attempt gets a fresh
- * transport: SDK transports cannot be restarted. `onUnreachable` hears of every HTTP request of the
- * transport that could not reach the server (see `reportingFetch`).
+ * transport: SDK transports cannot be restarted. An HTTP transport's requests report to `watch`.
  */
-export function createTransport(server: ServerConfig, onUnreachable: () => void = () => {}): Transport {
+export function createTransport(server: ServerConfig, watch?: ConnectionWatch): Transport {
   switch (server.transport) {
     case 'stdio':
       return new ChildStdioTransport(stdioParams(server));
     case 'http':
       return new StreamableHTTPClientTransport(new URL(server.url ?? ''), {
         requestInit: { headers: server.headers },
-        fetch: reportingFetch(upstreamFetch, onUnreachable),
+        fetch: watchedFetch(upstreamFetch, watch),
       });
     case 'sse':
       return new SSEClientTransport(new URL(server.url ?? ''), {
-        fetch: reportingFetch(withHeaders(server.headers), onUnreachable),
+        fetch: watchedFetch(withHeaders(server.headers), watch),
       });
   }
 }
 
 /**
- * `fetch`, telling `onUnreachable` when a request could not reach the server. The SDK keeps some of its
- * requests to itself: the GET that resumes a request's broken event stream, the legacy SSE stream's
- * reconnection. When those find nothing listening it retries and at last gives up without failing the
- * requests that were waiting on the stream, which then wait out their timeout; the hub takes such a
- * failure for what it is, the connection lost.
+ * `fetch`, telling `watch` what the SDK's errors do not carry. A request that could not reach the server:
+ * the SDK keeps some requests to itself (the GET that resumes a request's broken event stream, the legacy
+ * SSE stream's reconnection), and when those find nothing listening it retries and at last gives up
+ * without failing the requests that were waiting on the stream, which then wait out their timeout; the
+ * hub takes such a failure for what it is, the connection lost. A 429's `Retry-After`, which the SDK's
+ * error leaves out.
  */
-function reportingFetch(fetchImpl: typeof fetch, onUnreachable: () => void): typeof fetch {
+function watchedFetch(fetchImpl: typeof fetch, watch: ConnectionWatch | undefined): typeof fetch {
+  if (!watch) return fetchImpl;
   return async (input, init) => {
+    let response: Response;
     try {
-      return await fetchImpl(input, init);
+      response = await fetchImpl(input, init);
     } catch (error) {
-      if (isConnectionLoss(error)) onUnreachable();
+      if (isConnectionLoss(error)) watch.unreachable();
       throw error;
     }
+    if (response.status === 429) watch.rateLimited(retryAfterMs(response.headers.get('retry-after')));
+    return response;
   };
+}
+
+/** A `Retry-After` (seconds, or an HTTP date) in milliseconds from `now`; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+  // An HTTP date ends in GMT; Date.parse alone would read "-5" or "1.5" as dates too.
+  const at = /GMT\s*$/.test(value) ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /**

@@ -68,6 +68,27 @@ export function upstreamError(reason: unknown, server: string): HubError {
   });
 }
 
+/** The server answered an HTTP request with 429 Too Many Requests. */
+export function isTooManyRequests(reason: unknown): boolean {
+  return reason instanceof SdkHttpError && (reason.data as { status?: unknown } | undefined)?.status === 429;
+}
+
+/**
+ * What a request the server refused with 429 gets: `RATE_LIMITED` with its `Retry-After`, as the hub's own
+ * limits answer. Marked as never sent (the server refused it without acting on it), so it may go to another
+ * replica, and breakers and outlier detection do not count a server that asks for patience as unwell.
+ */
+export function rateLimited(reason: unknown, server: string, retryAfterMs: number | undefined): HubError {
+  const after = retryAfterMs === undefined ? '' : `; it asks to wait ${Math.ceil(retryAfterMs / 1000)} s`;
+  const error = new HubError('RATE_LIMITED', `server "${server}" is limiting its rate (HTTP 429)${after}`, {
+    server,
+    retryable: true,
+    cause: reason,
+    data: retryAfterMs === undefined ? {} : { retryAfterMs },
+  });
+  return markUnsent(error);
+}
+
 /** True for failures that mean the connection itself is gone (as opposed to one request failing). */
 export function isConnectionLoss(reason: unknown): boolean {
   if (reason instanceof SdkError) {

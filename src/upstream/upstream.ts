@@ -22,7 +22,9 @@ import {
   isConnectionLoss,
   isPermanentStartError,
   isSessionLost,
+  isTooManyRequests,
   markUnsent,
+  rateLimited,
   upstreamError,
 } from './errors.ts';
 import { describeStartFailure, redactUrl } from './failure-message.ts';
@@ -100,6 +102,8 @@ export class Upstream extends EventEmitter<{
   #retryTimer: NodeJS.Timeout | undefined;
   /** Set when the era probe itself broke the server: later attempts use the plain 2025 handshake. */
   #legacyOnly = false;
+  /** The `Retry-After` of the server's latest 429 (HTTP servers), passed on with the error it caused. */
+  #retryAfterMs: number | undefined;
   #firstSettle: Promise<void>;
   #settleFirst: () => void = () => {};
 
@@ -164,9 +168,14 @@ export class Upstream extends EventEmitter<{
         resources: { autoRefresh: false, onChanged: () => this.#onListChanged('resources') },
       },
     });
-    // An HTTP request the SDK sends on its own that finds the server gone ends this connection (ignored
-    // unless `client` is the live one).
-    const transport = createTransport(this.config, () => this.#onConnectionLost(client));
+    const transport = createTransport(this.config, {
+      // A request the SDK sends on its own that finds the server gone ends this connection (ignored unless
+      // `client` is the live one).
+      unreachable: () => this.#onConnectionLost(client),
+      rateLimited: (retryAfterMs) => {
+        this.#retryAfterMs = retryAfterMs;
+      },
+    });
     this.#transport = transport instanceof ChildStdioTransport ? transport : undefined;
     this.#relay.wire(client);
     try {
@@ -371,6 +380,7 @@ export class Upstream extends EventEmitter<{
       const message = `server "${this.name}" answered with a result nested over ${MAX_RESULT_DEPTH} levels deep`;
       throw new HubError('UPSTREAM_ERROR', message, { server: this.name });
     } catch (error) {
+      if (isTooManyRequests(error)) throw rateLimited(error, this.name, this.#retryAfterMs);
       const unseen = isSessionLost(error);
       if (!unseen && !isConnectionLoss(error)) throw upstreamError(error, this.name);
       if (this.#transport === undefined) this.#onConnectionLost(client); // HTTP: no process to watch
