@@ -132,16 +132,16 @@ describe('an HTTP upstream whose stream the SDK would resume, when the server st
 });
 
 /**
- * A loopback front of a real echo server over Streamable HTTP that answers every `tools/call` with 429 (and
- * `retryAfter`, when set, as its `Retry-After`) and passes everything else on.
+ * A loopback front of a real echo server over Streamable HTTP that answers every `tools/call` with `status`
+ * (and `headers`) and passes everything else on.
  */
-async function rateLimitingFront(target: string, retryAfter?: string) {
+async function refusingFront(target: string, status: number, refusal: Record<string, string> = {}) {
   const http = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     if (body.includes('"tools/call"')) {
-      response.writeHead(429, retryAfter ? { 'retry-after': retryAfter } : {}).end('slow down');
+      response.writeHead(status, refusal).end('refused');
       return;
     }
     const headers = Object.fromEntries(
@@ -167,18 +167,23 @@ async function rateLimitingFront(target: string, retryAfter?: string) {
   };
 }
 
-describe('an HTTP upstream that answers 429', () => {
+describe('an HTTP upstream that refuses calls with 429 or 401', () => {
   let echo: HttpFixture;
   let testHub: TestHub;
-  let fronts: Awaited<ReturnType<typeof rateLimitingFront>>[];
+  let fronts: Awaited<ReturnType<typeof refusingFront>>[];
 
   before(async () => {
     echo = await startHttpFixture('echo');
-    fronts = [await rateLimitingFront(echo.url, '7'), await rateLimitingFront(echo.url)];
+    fronts = [
+      await refusingFront(echo.url, 429, { 'retry-after': '7' }),
+      await refusingFront(echo.url, 429),
+      await refusingFront(echo.url, 401),
+    ];
     const protocol = '2025-11-25';
     testHub = await createTestHub([
       { name: 'limited', url: fronts[0]?.url, protocol },
       { name: 'plain', url: fronts[1]?.url, protocol },
+      { name: 'expired', url: fronts[2]?.url, protocol },
       // One replica refuses every call, the other is the echo server itself.
       {
         name: 'pair',
@@ -221,11 +226,52 @@ describe('an HTTP upstream that answers 429', () => {
     assert.ok(HubError.is(error) && error.code === 'RATE_LIMITED' && !('retryAfterMs' in error.data));
   });
 
+  it('a 401 once started (credentials that no longer do) fails the call naming the server, not retryable', async () => {
+    const { error } = await echoCall('expired__echo');
+    assert.ok(HubError.is(error), String(error));
+    assert.equal(error.code, 'UPSTREAM_UNAVAILABLE');
+    assert.equal(error.server, 'expired');
+    assert.equal(error.retryable, false);
+    assert.match(error.message, /refused the hub's credentials \(HTTP 401\)/);
+  });
+
   it('sends the call to another replica, as one that never reached a server', async () => {
     for (let i = 0; i < 6; i++) {
       const { result, error } = await echoCall('pair__echo');
       assert.equal(error, undefined, String(error));
       assert.equal(textOf(result), 'hi');
+    }
+  });
+});
+
+describe('an HTTP upstream that refuses the hub its credentials', () => {
+  it('fails at once with what to configure (401, 403), instead of retrying the same credentials', async () => {
+    const hits = { 401: 0, 403: 0 };
+    const servers = await Promise.all(
+      ([401, 403] as const).map(async (status) => {
+        const http = createServer((_request, response) => {
+          hits[status] += 1;
+          response.writeHead(status, { 'www-authenticate': 'Bearer realm="mcp"' }).end('no');
+        });
+        await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+        return { status, http, url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp` };
+      }),
+    );
+    const testHub = await createTestHub(servers.map(({ status, url }) => ({ name: `locked${status}`, url })));
+    try {
+      const [unauthorized, forbidden] = testHub.hub.servers();
+      assert.equal(unauthorized?.state, 'failed');
+      assert.equal(unauthorized?.restarts, 0);
+      assert.match(
+        unauthorized?.lastError ?? '',
+        /requires authorization \(HTTP 401\): give it credentials in servers\.locked401\.headers/,
+      );
+      assert.equal(forbidden?.state, 'failed');
+      assert.match(forbidden?.lastError ?? '', /refuses access \(HTTP 403\)/);
+      assert.deepEqual(hits, { 401: 1, 403: 1 });
+    } finally {
+      await testHub.close();
+      for (const { http } of servers) http.close();
     }
   });
 });

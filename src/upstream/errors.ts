@@ -47,6 +47,20 @@ export function upstreamError(reason: unknown, server: string): HubError {
       });
     }
   }
+  const refused = refusedAccess(reason);
+  if (refused !== undefined) {
+    // The credentials the config gives the server no longer do (a token expired, access revoked): calling
+    // again sends the same ones.
+    return new HubError(
+      'UPSTREAM_UNAVAILABLE',
+      `server "${server}" refused the hub's credentials (HTTP ${refused})`,
+      {
+        server,
+        retryable: false,
+        cause: reason,
+      },
+    );
+  }
   // Thrown in this process while encoding the request (arguments nested deeper than the stack allows, a
   // string past V8's limit): the caller's input, not the server's health. Counted as a failure of the
   // server, ten such calls opened its circuit for every client.
@@ -107,8 +121,19 @@ export function isPermanentStartError(reason: unknown, server: ServerConfig): bo
     code === 'ENOTDIR' ||
     code === 'EACCES' ||
     code === 'ERR_INVALID_URL' ||
-    refusedRequiredEra(reason, server)
+    refusedRequiredEra(reason, server) ||
+    refusedAccess(reason) !== undefined
   );
+}
+
+/**
+ * 401 or 403 from an HTTP server: the credentials the config gives it are missing or wrong. Starting again
+ * sends the same ones (a config edit restarts the server with new ones), so the server fails at once.
+ */
+export function refusedAccess(reason: unknown): 401 | 403 | undefined {
+  const status =
+    reason instanceof SdkHttpError ? (reason.data as { status?: unknown } | undefined)?.status : undefined;
+  return status === 401 || status === 403 ? status : undefined;
 }
 
 /** The server did not offer the revision `protocol:` requires: starting again would not change that. */

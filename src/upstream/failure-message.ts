@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { ServerConfig } from '../config/model.ts';
 import { describeError } from '../errors.ts';
-import { refusedRequiredEra } from './errors.ts';
+import { refusedAccess, refusedRequiredEra } from './errors.ts';
 import type { ChildStdioTransport } from './stdio-transport.ts';
 
 /**
@@ -34,6 +34,11 @@ export function describeStartFailure(
       return `server ${how} during start-up${lastLine ? `; last stderr line: ${lastLine}` : ''}`;
     }
     return `start-up failed: ${describeError(error)}${lastLine ? `; last stderr line: ${lastLine}` : ''}`;
+  }
+  const refused = refusedAccess(error);
+  if (refused !== undefined) {
+    const why = refused === 401 ? 'requires authorization' : 'refuses access';
+    return `${safeUrl(server.url)} ${why} (HTTP ${refused}): give it credentials in servers.${server.name}.headers, e.g. Authorization: "Bearer \${TOKEN}"`;
   }
   const cause = socketErrorCode(error);
   if (cause === 'ECONNREFUSED')
