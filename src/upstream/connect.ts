@@ -1,14 +1,47 @@
 import {
+  Client,
   SSEClientTransport,
   StreamableHTTPClientTransport,
   type Transport,
   type VersionNegotiationMode,
 } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/model.ts';
+import { VERSION } from '../version.ts';
 import { isConnectionLoss } from './errors.ts';
 import { upstreamFetch } from './http-fetch.ts';
+import type { ListKind } from './lists.ts';
 import { stdioParams } from './spawn-child.ts';
 import { ChildStdioTransport } from './stdio-transport.ts';
+
+/**
+ * What the hub declares to every upstream. Connections are shared by all downstream clients, so the hub
+ * offers what a client may have, then passes each request for input to the client of the call that caused
+ * it, and refuses it when that client cannot serve it. (2026-era upstreams get each caller's own
+ * capabilities with every request instead.)
+ */
+export const CLIENT_CAPABILITIES = { sampling: {}, elicitation: { form: {}, url: {} }, roots: {} };
+export const CLIENT_INFO = { name: 'toolmesh', version: VERSION };
+
+/**
+ * The SDK client for one connection attempt to `server`: the hub's identity, the version negotiation its
+ * `protocol:` asks for (see `negotiationMode`), and list changes reported to `onListChanged` (the hub
+ * fetches the lists itself, when it needs them).
+ */
+export function createClient(
+  server: ServerConfig,
+  legacyOnly: boolean,
+  onListChanged: (kind: ListKind) => void,
+): Client {
+  return new Client(CLIENT_INFO, {
+    capabilities: CLIENT_CAPABILITIES,
+    versionNegotiation: { mode: negotiationMode(server, legacyOnly) },
+    listChanged: {
+      tools: { autoRefresh: false, onChanged: () => onListChanged('tools') },
+      prompts: { autoRefresh: false, onChanged: () => onListChanged('prompts') },
+      resources: { autoRefresh: false, onChanged: () => onListChanged('resources') },
+    },
+  });
+}
 
 /** What a connection's HTTP requests tell its `Upstream` besides their answers. */
 export interface ConnectionWatch {
@@ -39,12 +72,13 @@ export function createTransport(server: ServerConfig, watch?: ConnectionWatch): 
 }
 
 /**
- * `fetch`, telling `watch` what the SDK's errors do not carry. A request that could not reach the server:
- * the SDK keeps some requests to itself (the GET that resumes a request's broken event stream, the legacy
- * SSE stream's reconnection), and when those find nothing listening it retries and at last gives up
- * without failing the requests that were waiting on the stream, which then wait out their timeout; the
- * hub takes such a failure for what it is, the connection lost. A 429's `Retry-After`, which the SDK's
- * error leaves out.
+ * `fetch`, telling `watch` what the SDK's errors do not carry. A GET that could not reach the server: the
+ * SDK keeps its GETs to itself (the one that resumes a request's broken event stream, the legacy SSE
+ * stream's reconnection), and when those find nothing listening it retries and at last gives up without
+ * failing the requests that were waiting on the stream, which then wait out their timeout; the hub takes
+ * such a failure for what it is, the connection lost. (A POST is a request of the hub's, whose failure
+ * `Upstream.request` sees itself, and tells apart one that never reached the server.) A 429's
+ * `Retry-After`, which the SDK's error leaves out.
  */
 function watchedFetch(fetchImpl: typeof fetch, watch: ConnectionWatch | undefined): typeof fetch {
   if (!watch) return fetchImpl;
@@ -53,7 +87,7 @@ function watchedFetch(fetchImpl: typeof fetch, watch: ConnectionWatch | undefine
     try {
       response = await fetchImpl(input, init);
     } catch (error) {
-      if (isConnectionLoss(error)) watch.unreachable();
+      if (init?.method !== 'POST' && isConnectionLoss(error)) watch.unreachable();
       throw error;
     }
     if (response.status === 429) watch.rateLimited(retryAfterMs(response.headers.get('retry-after')));

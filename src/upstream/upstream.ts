@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import {
-  Client,
+  type Client,
   type LoggingLevel,
   type LoggingMessageNotificationParams,
   type ProgressCallback,
@@ -14,9 +14,8 @@ import { describeError, HubError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { CallOrigin } from '../pipeline/call.ts';
 import { MAX_RESULT_DEPTH, nestedDeeperThan } from '../protocol/depth.ts';
-import { VERSION } from '../version.ts';
 import { CallerRelay } from './caller-relay.ts';
-import { createTransport, negotiationMode } from './connect.ts';
+import { CLIENT_CAPABILITIES, CLIENT_INFO, createClient, createTransport } from './connect.ts';
 import { DirectRequests } from './direct-requests.ts';
 import {
   isConnectionLoss,
@@ -53,15 +52,6 @@ export interface UpstreamRequestOptions {
   /** Time allowed for this request in ms, instead of `timeouts.callMs` (a per-tool timeout). */
   timeoutMs?: number;
 }
-
-/**
- * What the hub declares to every upstream. Connections are shared by all downstream clients, so the hub
- * offers what a client may have, then passes each request for input to the client of the call that caused
- * it, and refuses it when that client cannot serve it. (2026-era upstreams get each caller's own
- * capabilities with every request instead.)
- */
-const CLIENT_CAPABILITIES = { sampling: {}, elicitation: { form: {}, url: {} }, roots: {} };
-const CLIENT_INFO = { name: 'toolmesh', version: VERSION };
 
 /** How long a call waits for a server that is restarting after having been ready (self-healing). */
 const READY_WAIT_MS = 10_000;
@@ -159,15 +149,7 @@ export class Upstream extends EventEmitter<{
 
   async #attempt(): Promise<void> {
     this.#setState(this.restarts === 0 ? 'starting' : 'restarting');
-    const client = new Client(CLIENT_INFO, {
-      capabilities: CLIENT_CAPABILITIES,
-      versionNegotiation: { mode: negotiationMode(this.config, this.#legacyOnly) },
-      listChanged: {
-        tools: { autoRefresh: false, onChanged: () => this.#onListChanged('tools') },
-        prompts: { autoRefresh: false, onChanged: () => this.#onListChanged('prompts') },
-        resources: { autoRefresh: false, onChanged: () => this.#onListChanged('resources') },
-      },
-    });
+    const client = createClient(this.config, this.#legacyOnly, (kind) => this.#onListChanged(kind));
     const transport = createTransport(this.config, {
       // A request the SDK sends on its own that finds the server gone ends this connection (ignored unless
       // `client` is the live one).
