@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { CallToolResult, Result } from '@modelcontextprotocol/client';
 import { HubError } from '../src/errors.ts';
+import type { Hub } from '../src/hub.ts';
 import { createTestHub, type TestHub, testReplica } from '../src/testing/test-hub.ts';
 import { textOf } from './faults/_helpers.ts';
 import { type HttpFixture, startEverything, startHttpFixture } from './fixtures/spawn.ts';
@@ -57,30 +58,44 @@ describe('an HTTP upstream answering over 10 MiB', () => {
   }
 });
 
+/**
+ * Calls `tool` and kills process `pid` at the call's first progress (its event stream open, as a crash
+ * would); the error the call ended with, which must name the server as gone.
+ */
+async function errorWhenKilledMidCall(
+  hub: Hub,
+  tool: string,
+  args: Record<string, unknown>,
+  pid: number,
+): Promise<HubError> {
+  let killed = false;
+  const error = await hub
+    .call({
+      method: 'tools/call',
+      params: { name: tool, arguments: args },
+      // Before the fix the call waited for the hub's 60 s timeout; this ends it sooner, as CANCELLED.
+      signal: AbortSignal.timeout(25_000),
+      onprogress: () => {
+        if (!killed) process.kill(pid, 'SIGKILL');
+        killed = true;
+      },
+    })
+    .then(
+      () => assert.fail('the call resolved'),
+      (reason: unknown) => reason,
+    );
+  assert.ok(HubError.is(error), String(error));
+  assert.equal(error.code, 'UPSTREAM_UNAVAILABLE', error.message);
+  return error;
+}
+
 describe('an HTTP upstream that stops in the middle of a call', () => {
   for (const [server, protocol] of Object.entries(SLOW_ERAS)) {
     it(`fails the call at once, naming the server, not at its timeout (${protocol})`, async () => {
       const slow = await startHttpFixture('slow');
       const testHub = await createTestHub([{ name: server, url: slow.url, protocol }]);
       try {
-        let killed = false;
-        const pending = testHub.hub.call({
-          method: 'tools/call',
-          params: { name: `${server}__sleep`, arguments: { ms: 60_000 } },
-          // Before the fix the call waited for the hub's 60 s timeout; this ends it sooner, as CANCELLED.
-          signal: AbortSignal.timeout(20_000),
-          // Killed at its first progress, with its event stream open, as a crash would.
-          onprogress: () => {
-            if (!killed) process.kill(slow.pid, 'SIGKILL');
-            killed = true;
-          },
-        });
-        const error = await pending.then(
-          () => assert.fail('the call resolved'),
-          (reason: unknown) => reason,
-        );
-        assert.ok(HubError.is(error), String(error));
-        assert.equal(error.code, 'UPSTREAM_UNAVAILABLE', error.message);
+        const error = await errorWhenKilledMidCall(testHub.hub, `${server}__sleep`, { ms: 60_000 }, slow.pid);
         assert.equal(error.server, server);
         // At 2025 the session's standalone stream breaks too, and its reconnection finding nothing may end
         // the connection first; either way the call fails at once, and says the server is gone.
@@ -105,23 +120,13 @@ describe('an HTTP upstream whose stream the SDK would resume, when the server st
         { name: 'ev', url: everything.url, transport: transport === 'sse' ? 'sse' : 'http' },
       ]);
       try {
-        let killed = false;
-        const pending = testHub.hub.call({
-          method: 'tools/call',
-          params: { name: 'ev__trigger-long-running-operation', arguments: { duration: 60, steps: 60 } },
-          // Before the fix the call waited for the hub's 60 s timeout; this ends it sooner, as CANCELLED.
-          signal: AbortSignal.timeout(25_000),
-          onprogress: () => {
-            if (!killed) process.kill(everything.pid, 'SIGKILL');
-            killed = true;
-          },
-        });
-        const error = await pending.then(
-          () => assert.fail('the call resolved'),
-          (reason: unknown) => reason,
+        const tool = 'ev__trigger-long-running-operation';
+        const error = await errorWhenKilledMidCall(
+          testHub.hub,
+          tool,
+          { duration: 60, steps: 60 },
+          everything.pid,
         );
-        assert.ok(HubError.is(error), String(error));
-        assert.equal(error.code, 'UPSTREAM_UNAVAILABLE', error.message);
         assert.equal(error.server, 'ev');
       } finally {
         await testHub.close();

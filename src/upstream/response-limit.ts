@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Transformer, TransformStreamDefaultController } from 'node:stream/web';
 import { INTERNAL_ERROR, type JSONRPCErrorResponse, type RequestId } from '@modelcontextprotocol/client';
 import { MAX_LINE_BYTES } from '../protocol/json-lines.ts';
-import { MessageEnds, summarizeLongLine } from '../protocol/long-line.ts';
+import { summarizeLongLine } from '../protocol/long-line.ts';
+import { HeldMessage } from './held-message.ts';
 import { type Emit, EventCap } from './sse-events.ts';
 
 /** What a request gets whose response was over the cap (the error names the server further up). */
@@ -105,29 +106,19 @@ function eventStream(source: ReadableStream<Uint8Array>, request: RequestId | un
  * passed on then, or replaced by the error answer once it grew past the cap.
  */
 class WholeBodyLimit implements Transformer<Uint8Array, Uint8Array> {
-  #held: Uint8Array[] = [];
-  #bytes = 0;
-  #dropped: MessageEnds | undefined;
+  readonly #held = new HeldMessage();
 
   transform(chunk: Uint8Array): void {
-    if (this.#dropped) {
-      this.#dropped.add(chunk);
-      return;
-    }
-    this.#held.push(chunk);
-    this.#bytes += chunk.length;
-    if (this.#bytes <= MAX_LINE_BYTES) return;
-    this.#dropped = new MessageEnds();
-    for (const chunk of this.#held) this.#dropped.add(chunk);
-    this.#held = [];
+    this.#held.add(chunk);
   }
 
   flush(controller: TransformStreamDefaultController<Uint8Array>): void {
-    if (!this.#dropped) {
-      for (const chunk of this.#held) controller.enqueue(chunk);
+    const { dropped } = this.#held;
+    if (!dropped) {
+      for (const chunk of this.#held.take()) controller.enqueue(chunk);
       return;
     }
-    const { id, carries } = summarizeLongLine(this.#dropped.head, this.#dropped.tail);
+    const { id, carries } = summarizeLongLine(dropped.head, dropped.tail);
     if (id !== undefined && carries === 'response') {
       controller.enqueue(encoder.encode(JSON.stringify(tooLargeAnswer(id))));
     }

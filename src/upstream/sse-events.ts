@@ -1,6 +1,6 @@
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/client';
-import { MAX_LINE_BYTES } from '../protocol/json-lines.ts';
-import { type LongLine, MessageEnds, summarizeLongLine } from '../protocol/long-line.ts';
+import { type LongLine, type MessageEnds, summarizeLongLine } from '../protocol/long-line.ts';
+import { HeldMessage } from './held-message.ts';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -24,9 +24,7 @@ export class EventCap {
   readonly #replace: (id: RequestId) => JSONRPCMessage;
   readonly #request: RequestId | undefined;
   /** The current event's bytes from earlier chunks. */
-  #held: Uint8Array[] = [];
-  #heldBytes = 0;
-  #dropped: MessageEnds | undefined;
+  readonly #held = new HeldMessage();
   /** The line being read is empty so far (the last byte ended a line): a line end now ends the event. */
   #blank = true;
   /** The last byte was a CR: an LF now belongs to the same line end. */
@@ -54,27 +52,24 @@ export class EventCap {
     let from = 0; // where the current event starts in `chunk` (its earlier bytes are held or dropped)
     const plain = chunk.indexOf(CR) === -1;
     for (let end = this.#nextEnd(chunk, from, plain); end !== -1; end = this.#nextEnd(chunk, from, plain)) {
-      if (!this.#dropped && this.#heldBytes + end - from <= MAX_LINE_BYTES) {
-        if (this.#watching) this.#note(this.#ends(chunk.subarray(from, end)));
-        for (const piece of this.#held) emit(piece);
+      if (this.#held.fits(end - from)) {
+        if (this.#watching) this.#note(this.#held.ends(chunk.subarray(from, end)));
+        for (const piece of this.#held.take()) emit(piece);
       } else {
         if (from > out) emit(chunk.subarray(out, from));
         this.#drop(chunk.subarray(from, end), emit);
         out = end;
       }
-      this.#held = [];
-      this.#heldBytes = 0;
       from = end;
     }
     if (from > out) emit(chunk.subarray(out, from));
-    if (from < chunk.length) this.#hold(chunk.subarray(from));
+    if (from < chunk.length) this.#held.add(chunk.subarray(from));
   }
 
   /** The stream ended: an event left unended is passed on (its reader discards it) or, if dropped, summed up. */
   end(emit: Emit): void {
-    if (this.#dropped) this.#drop(new Uint8Array(0), emit);
-    else for (const piece of this.#held) emit(piece);
-    this.#held = [];
+    if (this.#held.dropped) this.#drop(new Uint8Array(0), emit);
+    else for (const piece of this.#held.take()) emit(piece);
   }
 
   /** Emits `message` as an event of its own. */
@@ -86,34 +81,11 @@ export class EventCap {
     return this.#request !== undefined && !this.#answered;
   }
 
-  #hold(rest: Uint8Array): void {
-    if (this.#dropped) {
-      this.#dropped.add(rest);
-      return;
-    }
-    this.#held.push(rest);
-    this.#heldBytes += rest.length;
-    if (this.#heldBytes <= MAX_LINE_BYTES) return;
-    this.#dropped = this.#ends();
-    this.#held = [];
-    this.#heldBytes = 0;
-  }
-
   /** Ends a dropped event with its last bytes `end`, putting the answer in its place if it shows one. */
   #drop(end: Uint8Array, emit: Emit): void {
-    const dropped = this.#dropped ?? this.#ends();
-    this.#dropped = undefined;
-    dropped.add(end);
-    const { id, carries } = this.#note(dropped);
+    const { id, carries } = this.#note(this.#held.ends(end));
+    this.#held.take();
     if (id !== undefined && carries === 'response') EventCap.emitMessage(this.#replace(id), emit);
-  }
-
-  /** The ends of the event held so far, followed by `end`. */
-  #ends(end?: Uint8Array): MessageEnds {
-    const ends = new MessageEnds();
-    for (const piece of this.#held) ends.add(piece);
-    if (end) ends.add(end);
-    return ends;
   }
 
   /** What an event's ends say of its message; notes an `id:` field, and the answer to `request`. */
