@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect, createServer as createNetServer, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { CallToolResult, Result } from '@modelcontextprotocol/client';
 import { HubError } from '../src/errors.ts';
@@ -134,6 +134,63 @@ describe('an HTTP upstream whose stream the SDK would resume, when the server st
       }
     });
   }
+});
+
+/** A TCP relay to `port` on loopback whose connections can be cut at once, the listener staying up. */
+async function cuttableRelay(port: number) {
+  const sockets = new Set<Socket>();
+  const relay = createNetServer((inbound) => {
+    const outbound = connect(port, '127.0.0.1');
+    for (const socket of [inbound, outbound]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {});
+    }
+    inbound.pipe(outbound).pipe(inbound);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (relay.address() as AddressInfo).port,
+    cut: () => {
+      for (const socket of sockets) socket.destroy();
+    },
+    close: () => new Promise<void>((resolve) => relay.close(() => resolve())),
+  };
+}
+
+describe('a legacy SSE upstream whose stream breaks while the server stays up', () => {
+  it('fails the call at once: its answer could only have come on that stream', async () => {
+    const everything = await startEverything('sse');
+    const relay = await cuttableRelay(Number(new URL(everything.url).port));
+    const url = everything.url.replace(/:\d+\//, `:${relay.port}/`);
+    const testHub = await createTestHub([{ name: 'ev', url, transport: 'sse' }]);
+    try {
+      let cut = false;
+      const error = await testHub.hub
+        .call({
+          method: 'tools/call',
+          params: { name: 'ev__trigger-long-running-operation', arguments: { duration: 60, steps: 60 } },
+          // Before the fix the stream reconnected to the live server as a new session and the call waited
+          // for its timeout; this ends it sooner, as CANCELLED.
+          signal: AbortSignal.timeout(25_000),
+          onprogress: () => {
+            if (!cut) relay.cut();
+            cut = true;
+          },
+        })
+        .then(
+          () => assert.fail('the call resolved'),
+          (reason: unknown) => reason,
+        );
+      assert.ok(HubError.is(error), String(error));
+      assert.equal(error.code, 'UPSTREAM_UNAVAILABLE', error.message);
+      assert.equal(error.server, 'ev');
+    } finally {
+      await testHub.close();
+      await relay.close();
+      await everything.stop();
+    }
+  });
 });
 
 /**

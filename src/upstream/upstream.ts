@@ -8,6 +8,7 @@ import {
   SdkError,
   SdkErrorCode,
   type ServerCapabilities,
+  SseError,
 } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/model.ts';
 import { describeError, HubError } from '../errors.ts';
@@ -193,6 +194,11 @@ export class Upstream extends EventEmitter<{
     if (this.#transport) this.#transport.direct = this.#direct;
     this.#everReady = true;
     client.onclose = () => this.#onConnectionLost(client);
+    // A legacy SSE server answers only on its one stream: when it breaks, what was asked is lost even if
+    // the transport's own reconnection finds the server (as a new session, never initialised).
+    client.onerror = (error) => {
+      if (error instanceof SseError) this.#onConnectionLost(client);
+    };
     this.#policy.onReady();
     this.lastError = undefined;
     this.emit('lists', ['tools', 'prompts', 'resources']); // into the catalog before anyone sees `ready`
