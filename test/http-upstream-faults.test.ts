@@ -1,8 +1,9 @@
 /**
- * HTTP upstreams (fixtures served over Streamable HTTP by the SDK, reached at both protocol eras) that
- * answer over 10 MiB (the security note's bad inputs 53 and 54) or stop in the middle of a call (37): the
- * call fails at once with an error naming the server, as with a stdio server, instead of the hub taking
- * the answer whole or waiting out the call's timeout.
+ * HTTP upstreams (fixtures and server-everything served by the SDK, at both protocol eras and over legacy
+ * SSE) that answer over 10 MiB (the security note's bad inputs 53 and 54), stop or lose their stream in
+ * the middle of a call (37, 53), or refuse with 429 or 401/403 (52): the call fails at once with an error
+ * naming the server and saying what happened, instead of the hub taking the answer whole, waiting out the
+ * call's timeout, or starting a server again with credentials it refused.
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
