@@ -60,25 +60,25 @@ describe('an HTTP upstream answering over 10 MiB', () => {
 });
 
 /**
- * Calls `tool` and kills process `pid` at the call's first progress (its event stream open, as a crash
- * would); the error the call ended with, which must name the server as gone.
+ * Calls `tool` and does `fault` at the call's first progress (its event stream open: a kill, as a crash
+ * would, or a cut of the connection); the error the call ended with, which must say the server is gone.
  */
-async function errorWhenKilledMidCall(
+async function errorAfterFault(
   hub: Hub,
   tool: string,
   args: Record<string, unknown>,
-  pid: number,
+  fault: () => void,
 ): Promise<HubError> {
-  let killed = false;
+  let done = false;
   const error = await hub
     .call({
       method: 'tools/call',
       params: { name: tool, arguments: args },
-      // Before the fix the call waited for the hub's 60 s timeout; this ends it sooner, as CANCELLED.
+      // Before the fixes the call waited for the hub's 60 s timeout; this ends it sooner, as CANCELLED.
       signal: AbortSignal.timeout(25_000),
       onprogress: () => {
-        if (!killed) process.kill(pid, 'SIGKILL');
-        killed = true;
+        if (!done) fault();
+        done = true;
       },
     })
     .then(
@@ -90,13 +90,16 @@ async function errorWhenKilledMidCall(
   return error;
 }
 
+/** Kills process `pid` at once. */
+const kill = (pid: number) => () => process.kill(pid, 'SIGKILL');
+
 describe('an HTTP upstream that stops in the middle of a call', () => {
   for (const [server, protocol] of Object.entries(SLOW_ERAS)) {
     it(`fails the call at once, naming the server, not at its timeout (${protocol})`, async () => {
       const slow = await startHttpFixture('slow');
       const testHub = await createTestHub([{ name: server, url: slow.url, protocol }]);
       try {
-        const error = await errorWhenKilledMidCall(testHub.hub, `${server}__sleep`, { ms: 60_000 }, slow.pid);
+        const error = await errorAfterFault(testHub.hub, `${server}__sleep`, { ms: 60_000 }, kill(slow.pid));
         assert.equal(error.server, server);
         // At 2025 the session's standalone stream breaks too, and its reconnection finding nothing may end
         // the connection first; either way the call fails at once, and says the server is gone.
@@ -122,11 +125,11 @@ describe('an HTTP upstream whose stream the SDK would resume, when the server st
       ]);
       try {
         const tool = 'ev__trigger-long-running-operation';
-        const error = await errorWhenKilledMidCall(
+        const error = await errorAfterFault(
           testHub.hub,
           tool,
           { duration: 60, steps: 60 },
-          everything.pid,
+          kill(everything.pid),
         );
         assert.equal(error.server, 'ev');
       } finally {
@@ -166,25 +169,9 @@ describe('a legacy SSE upstream whose stream breaks while the server stays up', 
     const url = everything.url.replace(/:\d+\//, `:${relay.port}/`);
     const testHub = await createTestHub([{ name: 'ev', url, transport: 'sse' }]);
     try {
-      let cut = false;
-      const error = await testHub.hub
-        .call({
-          method: 'tools/call',
-          params: { name: 'ev__trigger-long-running-operation', arguments: { duration: 60, steps: 60 } },
-          // Before the fix the stream reconnected to the live server as a new session and the call waited
-          // for its timeout; this ends it sooner, as CANCELLED.
-          signal: AbortSignal.timeout(25_000),
-          onprogress: () => {
-            if (!cut) relay.cut();
-            cut = true;
-          },
-        })
-        .then(
-          () => assert.fail('the call resolved'),
-          (reason: unknown) => reason,
-        );
-      assert.ok(HubError.is(error), String(error));
-      assert.equal(error.code, 'UPSTREAM_UNAVAILABLE', error.message);
+      const tool = 'ev__trigger-long-running-operation';
+      // Before the fix the stream reconnected to the live server, as a new session, and the call waited.
+      const error = await errorAfterFault(testHub.hub, tool, { duration: 60, steps: 60 }, relay.cut);
       assert.equal(error.server, 'ev');
     } finally {
       await testHub.close();
