@@ -16,6 +16,16 @@ export interface InputRequest {
 }
 
 /**
+ * Requests for input one call may have open with its client at once. A server asking for more is refused
+ * the rest (the security note's bad input 51: it would flood the user with dialogs); sampling in parallel
+ * within this bound still works.
+ */
+export const MAX_OPEN_INPUT_REQUESTS = 32;
+
+/** Why a request for input over {@link MAX_OPEN_INPUT_REQUESTS} is refused. */
+export const TOO_MANY_INPUT_REQUESTS = `the call already has ${MAX_OPEN_INPUT_REQUESTS} requests for input open with its client; the hub refuses more at once`;
+
+/**
  * The downstream client a call came from, as far as an upstream needs it: what the client can do, and how
  * to reach it with what the upstream sends back while serving the call.
  */

@@ -10,7 +10,7 @@ import {
   type Result,
   type Server,
 } from '@modelcontextprotocol/server';
-import type { InputRequest } from '../pipeline/call.ts';
+import { type InputRequest, MAX_OPEN_INPUT_REQUESTS, TOO_MANY_INPUT_REQUESTS } from '../pipeline/call.ts';
 import { isJsonObject } from '../protocol/json-shapes.ts';
 import { LIST_METHODS, type ListMethod } from './list-pages.ts';
 import type { McpFace } from './mcp-server.ts';
@@ -164,6 +164,9 @@ export class DirectAnswers {
   /** The input one round asks for, from the client; a string says why it could not be had. */
   async #fulfil(call: DirectCall, round: InputRequiredResult): Promise<InputResponses | string | undefined> {
     const requests = Object.entries(round.inputRequests ?? {});
+    if (requests.length > MAX_OPEN_INPUT_REQUESTS) {
+      return `Fulfilling input required by 'tools/call' failed: ${call.params.name} asked for ${requests.length} inputs at once; ${TOO_MANY_INPUT_REQUESTS}`;
+    }
     if (requests.length === 0) {
       await new Promise((resolve) => setTimeout(resolve, STATE_ONLY_PAUSE_MS));
       return undefined;

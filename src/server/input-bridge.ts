@@ -6,7 +6,7 @@ import {
   ProtocolErrorCode,
   type Result,
 } from '@modelcontextprotocol/server';
-import type { InputRequest } from '../pipeline/call.ts';
+import { type InputRequest, MAX_OPEN_INPUT_REQUESTS, TOO_MANY_INPUT_REQUESTS } from '../pipeline/call.ts';
 
 /** `requestState` values minted by the hub start with this, which tells them from an upstream's own. */
 const STATE_PREFIX = 'toolmesh.input.';
@@ -118,8 +118,11 @@ export class BridgedCall {
   readonly log = (params: LoggingMessageNotificationParams): void => this.#leg.log(params);
 
   /** The upstream asks for input: it is passed to the client with the next `input_required` result. */
-  readonly ask = (request: InputRequest, signal: AbortSignal): Promise<Result> =>
-    new Promise<Result>((resolve, reject) => {
+  readonly ask = (request: InputRequest, signal: AbortSignal): Promise<Result> => {
+    if (this.#asked.length + this.#waiting.size >= MAX_OPEN_INPUT_REQUESTS) {
+      return Promise.reject(new Error(TOO_MANY_INPUT_REQUESTS));
+    }
+    return new Promise<Result>((resolve, reject) => {
       const asked: Asked = { request, resolve, reject };
       this.#asked.push(asked);
       signal.addEventListener('abort', () => reject(new Error('the server withdrew its request')), {
@@ -127,6 +130,7 @@ export class BridgedCall {
       });
       this.#wake?.();
     });
+  };
 
   /** The next outcome: the upstream's result (after every progress it sent), or a round of input requests. */
   async next(): Promise<{ result: Result } | { round: InputRequiredResult }> {

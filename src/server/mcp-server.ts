@@ -16,7 +16,7 @@ import { HubServer } from './hub-server.ts';
 import { type BridgedCall, type DownstreamLeg, InputBridge } from './input-bridge.ts';
 import { type ListMethod, ListPages, type ListResult } from './list-pages.ts';
 import { answerMetaTool, clientNameOf, discoveryMode, isMetaTool, unwrapCallTool } from './meta-tools.ts';
-import { pushInput } from './push-input.ts';
+import { capOpenInputs, pushInput } from './push-input.ts';
 import { envelopeOf, type RequestContext, withoutPerHopMeta } from './request-context.ts';
 import { toWireError } from './wire-errors.ts';
 
@@ -261,7 +261,7 @@ export class McpFace {
             signal: leg.signal,
             onprogress: (progress) => leg.progress(progress).catch(() => {}), // the client is gone: nobody to tell
             log: leg.log,
-            ask: (request, signal) => pushInput(server, ctx.mcpReq.id, request, signal),
+            ask: capOpenInputs((request, signal) => pushInput(server, ctx.mcpReq.id, request, signal)),
           };
       const result = pushed ? await run(pushed) : await this.#bridge.start(leg, run);
       return withoutPerHopMeta(result);

@@ -1,5 +1,10 @@
 import type { RequestId, Result, Server } from '@modelcontextprotocol/server';
-import type { InputRequest } from '../pipeline/call.ts';
+import {
+  type CallOrigin,
+  type InputRequest,
+  MAX_OPEN_INPUT_REQUESTS,
+  TOO_MANY_INPUT_REQUESTS,
+} from '../pipeline/call.ts';
 
 /** As the SDK's legacy shim: how long the client may take over one request for input. */
 const INPUT_TIMEOUT_MS = 600_000;
@@ -20,4 +25,18 @@ export function pushInput(
   if (request.method === 'sampling/createMessage') return server.createMessage(params, options);
   if (request.method === 'elicitation/create') return server.elicitInput(params, options);
   return server.listRoots(params, options);
+}
+
+/** `ask`, refusing a request for input while {@link MAX_OPEN_INPUT_REQUESTS} of its own are open (one call's). */
+export function capOpenInputs(ask: CallOrigin['ask']): CallOrigin['ask'] {
+  let open = 0;
+  return async (request, signal) => {
+    if (open >= MAX_OPEN_INPUT_REQUESTS) throw new Error(TOO_MANY_INPUT_REQUESTS);
+    open += 1;
+    try {
+      return await ask(request, signal);
+    } finally {
+      open -= 1;
+    }
+  };
 }
