@@ -1,4 +1,4 @@
-import type { RequestId } from '@modelcontextprotocol/client';
+import { INTERNAL_ERROR, type JSONRPCErrorResponse, type RequestId } from '@modelcontextprotocol/client';
 
 /**
  * A JSON-RPC id as MCP takes it: a string or an integer, and one `JSON.parse` carried exactly (not a
@@ -11,4 +11,20 @@ export function isRequestId(value: unknown): value is RequestId {
 /** A JSON object: not null, not an array (what `params`, `_meta` and `arguments` must be). */
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The answer the hub puts in place of one it could not take (dropped for its size, unreadable, its stream
+ * gone): request `id` fails with `message`, as if its peer had answered with an internal error.
+ */
+export function failedAnswer(
+  id: RequestId,
+  message: string,
+  data?: Record<string, unknown>,
+): JSONRPCErrorResponse {
+  return {
+    jsonrpc: '2.0',
+    id,
+    error: { code: INTERNAL_ERROR, message, ...(data !== undefined && { data }) },
+  };
 }

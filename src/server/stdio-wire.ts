@@ -1,6 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
 import {
-  INTERNAL_ERROR,
   INVALID_REQUEST,
   type JSONRPCMessage,
   PARSE_ERROR,
@@ -8,6 +7,7 @@ import {
   type Transport,
 } from '@modelcontextprotocol/server';
 import { type BadLine, JsonLineReader, JsonLineWriter } from '../protocol/json-lines.ts';
+import { failedAnswer } from '../protocol/json-shapes.ts';
 import { OpenRequests } from './open-requests.ts';
 import { envelopeProblem } from './stdio-envelope.ts';
 
@@ -113,7 +113,7 @@ export class StdioWire implements Transport {
       // never answered.
       if (line.carries === 'response' && line.id !== undefined) {
         const dropped = "the client's answer was over 10 MiB and was dropped unread";
-        this.onmessage?.({ jsonrpc: '2.0', id: line.id, error: { code: INTERNAL_ERROR, message: dropped } });
+        this.onmessage?.(failedAnswer(line.id, dropped));
         return;
       }
       // A request dropped for its length is answered under its id, when its ends name it.

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Transformer, TransformStreamDefaultController } from 'node:stream/web';
-import { INTERNAL_ERROR, type JSONRPCErrorResponse, type RequestId } from '@modelcontextprotocol/client';
+import type { JSONRPCErrorResponse, RequestId } from '@modelcontextprotocol/client';
 import { MAX_LINE_BYTES } from '../protocol/json-lines.ts';
+import { failedAnswer } from '../protocol/json-shapes.ts';
 import { summarizeLongLine } from '../protocol/long-line.ts';
 import { HeldMessage } from './held-message.ts';
 import { type Emit, EventCap } from './sse-events.ts';
@@ -11,7 +12,7 @@ export const RESPONSE_TOO_LARGE = 'the response was over 10 MiB and was dropped 
 
 /** The answer that fails request `id` in place of a response over the cap, as if the server had sent it. */
 export function tooLargeAnswer(id: RequestId): JSONRPCErrorResponse {
-  return { jsonrpc: '2.0', id, error: { code: INTERNAL_ERROR, message: RESPONSE_TOO_LARGE } };
+  return failedAnswer(id, RESPONSE_TOO_LARGE);
 }
 
 /** Marks the answer of a request whose stream ended unanswered: a key of this process, no server can send it. */
@@ -20,7 +21,7 @@ const STREAM_LOST = `toolmesh-stream-lost-${randomUUID()}`;
 /** The answer that fails request `id` when its event stream ended or broke before the server answered it. */
 function streamLostAnswer(id: RequestId): JSONRPCErrorResponse {
   const message = "the server ended the request's event stream before answering it";
-  return { jsonrpc: '2.0', id, error: { code: INTERNAL_ERROR, message, data: { [STREAM_LOST]: true } } };
+  return failedAnswer(id, message, { [STREAM_LOST]: true });
 }
 
 /** Whether an error's `data` is that of {@link streamLostAnswer}: the request is lost, not refused. */

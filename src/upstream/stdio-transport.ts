@@ -1,12 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import {
-  INTERNAL_ERROR,
   INVALID_REQUEST,
   type JSONRPCMessage,
   type RequestId,
   type Transport,
 } from '@modelcontextprotocol/client';
 import { type BadLine, JsonLineReader, JsonLineWriter, type LineHandlers } from '../protocol/json-lines.ts';
+import { failedAnswer } from '../protocol/json-shapes.ts';
 import type { DirectRequests } from './direct-requests.ts';
 import { takeEarlySpawn } from './early-spawn.ts';
 import { tooLargeAnswer } from './response-limit.ts';
@@ -117,7 +117,7 @@ export class ChildStdioTransport implements Transport {
 
   /** Fails the client's request `id` with an error of the hub's, as if the server had answered with it. */
   #fail(id: RequestId, message: string): void {
-    this.#deliver({ jsonrpc: '2.0', id, error: { code: INTERNAL_ERROR, message } });
+    this.#deliver(failedAnswer(id, message));
   }
 
   /**
