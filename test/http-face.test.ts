@@ -305,3 +305,40 @@ describe('the HTTP face and a result too deep to write', () => {
     });
   }
 });
+
+describe("the HTTP face's largest request", () => {
+  let testHub: TestHub;
+
+  before(async () => {
+    testHub = await createTestHub(
+      [{ name: 'echo', prefix: false, command: nodeBin, args: [fixturePath('echo')] }],
+      {
+        http: true,
+      },
+    );
+  });
+
+  after(() => testHub?.close());
+
+  for (const mode of ['legacy', 'auto'] as const) {
+    it(`is the stdio face's (10 MiB) for a ${mode === 'legacy' ? '2025' : '2026'}-era client, not the SDK's 4 MiB`, async () => {
+      const client = new Client({ name: 'big', version: '1' }, { versionNegotiation: { mode } });
+      await client.connect(new StreamableHTTPClientTransport(new URL(testHub.http?.url ?? '')));
+      try {
+        // 4.5 MiB of arguments: over the SDK's default bound, under the stdio face's line cap.
+        const text = 'x'.repeat(4.5 * 1024 * 1024);
+        const result = (await client.callTool({ name: 'echo', arguments: { text } })) as CallToolResult;
+        assert.deepEqual(result.structuredContent, { text });
+        const over = await client
+          .callTool({ name: 'echo', arguments: { text: 'x'.repeat(11 * 1024 * 1024) } })
+          .then(
+            () => undefined,
+            (error: unknown) => String(error),
+          );
+        assert.match(over ?? 'answered', /Payload Too Large: Request body must not exceed 10485760 bytes/);
+      } finally {
+        await client.close();
+      }
+    });
+  }
+});

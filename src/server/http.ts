@@ -12,6 +12,7 @@ import {
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Hub } from '../hub.ts';
+import { MAX_LINE_BYTES } from '../protocol/json-lines.ts';
 import { adminApi } from './admin/api.ts';
 import { health } from './health.ts';
 import { LegacySessions } from './legacy-sessions.ts';
@@ -47,6 +48,7 @@ export async function serveHttp(hub: Hub, options: HttpOptions): Promise<HttpHan
   // Modern (2026-07-28) requests are stateless: a fresh instance per request, notified through the handler.
   const modern = createMcpHandler(() => face.create(false), {
     legacy: 'reject',
+    maxRequestBodySize: MAX_BODY_BYTES,
     onerror: (error) => hub.logger.debug({ err: error.message }, 'modern request rejected'),
   });
   hub.on('catalog', (kinds) => {
@@ -83,10 +85,15 @@ export async function serveHttp(hub: Hub, options: HttpOptions): Promise<HttpHan
     const request = c.req.raw;
     const body = await readJsonBody(request);
     if (!('parsed' in body)) {
-      return (await isLegacyRequest(body.request)) ? legacy.handle(body.request) : modern.fetch(body.request);
+      return (await isLegacyRequest(body.request, undefined, BODY_LIMIT))
+        ? legacy.handle(body.request)
+        : modern.fetch(body.request);
     }
     const parsedBody = body.parsed;
-    if (isPlainSessionMessage(request.headers, parsedBody) || (await isLegacyRequest(request, parsedBody))) {
+    if (
+      isPlainSessionMessage(request.headers, parsedBody) ||
+      (await isLegacyRequest(request, parsedBody, BODY_LIMIT))
+    ) {
       return legacy.handle(request, parsedBody);
     }
     return paramHeaderRejection(hub, parsedBody, request.headers) ?? modern.fetch(request, { parsedBody });
@@ -106,8 +113,12 @@ export async function serveHttp(hub: Hub, options: HttpOptions): Promise<HttpHan
   };
 }
 
-/** Bodies up to this size are read once here and handed on parsed (the SDK's own default limit). */
-const PARSED_BODY_LIMIT = 4 * 1024 * 1024;
+/**
+ * The largest POST body taken, as the stdio face's largest line: a request one face takes, the other does
+ * too (the SDK's own default is 4 MiB). Bodies up to it are read once here and handed on parsed.
+ */
+const MAX_BODY_BYTES = MAX_LINE_BYTES;
+const BODY_LIMIT = { maxRequestBodySize: MAX_BODY_BYTES };
 
 /**
  * The body of a POST, read once and parsed. Without this it would be read twice per call: from a clone by
@@ -119,7 +130,7 @@ const PARSED_BODY_LIMIT = 4 * 1024 * 1024;
 async function readJsonBody(request: Request): Promise<{ request: Request } | { parsed: unknown }> {
   if (request.method !== 'POST') return { request };
   const length = Number(request.headers.get('content-length') ?? Number.NaN);
-  if (!Number.isInteger(length) || length <= 0 || length > PARSED_BODY_LIMIT) return { request };
+  if (!Number.isInteger(length) || length <= 0 || length > MAX_BODY_BYTES) return { request };
   const text = await request.text();
   try {
     return { parsed: JSON.parse(text) };

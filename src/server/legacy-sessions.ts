@@ -6,6 +6,7 @@ import {
   type RequestId,
   WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
+import { MAX_LINE_BYTES } from '../protocol/json-lines.ts';
 import { isRequestId } from '../protocol/json-shapes.ts';
 import { DirectAnswers } from './direct-answers.ts';
 import { memoryEventStore } from './event-store.ts';
@@ -114,6 +115,7 @@ export class LegacySessions {
     const inFlight = new OpenRequests();
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
+      maxRequestBodySize: MAX_LINE_BYTES, // as the stdio face's lines (http.ts, MAX_BODY_BYTES)
       // Resumability: streams start with a priming event and a `retry` hint, and a client that lost one
       // reconnects with Last-Event-ID to get what it missed.
       eventStore: memoryEventStore(),
