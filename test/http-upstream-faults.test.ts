@@ -57,6 +57,22 @@ describe('an HTTP upstream answering over 10 MiB', () => {
       assert.equal((small.content[0] as { text: string }).text.length, 1024);
     });
   }
+
+  it("refuses the server's own request over 10 MiB, so the call ends at once, not at the server's timeout (2025-11-25)", async () => {
+    // At 2025-11-25 the fixture asks for input with a request of its own, on the call's event stream. Left
+    // unanswered, it would hold the call for the SDK's 60 s; the signal ends the wait sooner, as CANCELLED.
+    const said = await testHub.hub
+      .call({
+        method: 'tools/call',
+        params: { name: 'big25__big_sample', arguments: { kb: 11 * 1024 } },
+        signal: AbortSignal.timeout(25_000),
+      })
+      .then(
+        (result) => JSON.stringify((result as CallToolResult).content),
+        (error: unknown) => (HubError.is(error) ? `${error.code}: ${error.message}` : String(error)),
+      );
+    assert.match(said, /request was over 10 MiB and was dropped/);
+  });
 });
 
 /**

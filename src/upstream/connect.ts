@@ -1,5 +1,6 @@
 import {
   Client,
+  type RequestId,
   SSEClientTransport,
   StreamableHTTPClientTransport,
   type Transport,
@@ -10,6 +11,7 @@ import { VERSION } from '../version.ts';
 import { isConnectionLoss } from './errors.ts';
 import { upstreamFetch } from './http-fetch.ts';
 import type { ListKind } from './lists.ts';
+import { tooLargeRefusal } from './response-limit.ts';
 import { stdioParams } from './spawn-child.ts';
 import { ChildStdioTransport } from './stdio-transport.ts';
 
@@ -53,22 +55,22 @@ export interface ConnectionWatch {
 
 /**
  * Builds the transport for one connection attempt to a configured server. Each attempt gets a fresh
- * transport: SDK transports cannot be restarted. An HTTP transport's requests report to `watch`.
+ * transport: SDK transports cannot be restarted. An HTTP transport's requests report to `watch`, and a
+ * request of the server's own that was over the size cap is refused on the same transport, as the stdio
+ * transport does, so the server does not wait for an answer (security note's bad input 53).
  */
 export function createTransport(server: ServerConfig, watch?: ConnectionWatch): Transport {
-  switch (server.transport) {
-    case 'stdio':
-      return new ChildStdioTransport(stdioParams(server));
-    case 'http':
-      return new StreamableHTTPClientTransport(new URL(server.url ?? ''), {
-        requestInit: { headers: server.headers },
-        fetch: watchedFetch(upstreamFetch, watch),
-      });
-    case 'sse':
-      return new SSEClientTransport(new URL(server.url ?? ''), {
-        fetch: watchedFetch(withHeaders(server.headers), watch),
-      });
-  }
+  if (server.transport === 'stdio') return new ChildStdioTransport(stdioParams(server));
+  const refuse = (id: RequestId) => void transport.send(tooLargeRefusal(id)).catch(() => {}); // gone: seen elsewhere
+  const url = new URL(server.url ?? '');
+  const transport =
+    server.transport === 'http'
+      ? new StreamableHTTPClientTransport(url, {
+          requestInit: { headers: server.headers },
+          fetch: watchedFetch(upstreamFetch(refuse), watch),
+        })
+      : new SSEClientTransport(url, { fetch: watchedFetch(withHeaders(server.headers, refuse), watch) });
+  return transport;
 }
 
 /**
@@ -115,10 +117,14 @@ export function negotiationMode(server: ServerConfig, legacyOnly: boolean): Vers
 }
 
 /** The SSE stream's GET does not read `requestInit`, so configured headers ride on a fetch wrapper for every request. */
-function withHeaders(headers: Record<string, string>): typeof fetch {
+function withHeaders(
+  headers: Record<string, string>,
+  onDroppedRequest: (id: RequestId) => void,
+): typeof fetch {
+  const fetchImpl = upstreamFetch(onDroppedRequest);
   return (input, init) => {
     const merged = new Headers(init?.headers);
     for (const [name, value] of Object.entries(headers)) merged.set(name, value);
-    return upstreamFetch(input, { ...init, headers: merged });
+    return fetchImpl(input, { ...init, headers: merged });
   };
 }

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { upstreamFetch } from './http-fetch.ts';
+import { upstreamFetch as limitedFetch } from './http-fetch.ts';
 import { isRefused } from './lost-connection.ts';
 import { RESPONSE_TOO_LARGE } from './response-limit.ts';
+
+const upstreamFetch = limitedFetch();
 
 type Handler = (request: IncomingMessage, body: string, response: ServerResponse) => void;
 

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { Readable } from 'node:stream';
+import type { RequestId } from '@modelcontextprotocol/client';
 import type { Dispatcher } from 'undici';
 import { limitedBody } from './response-limit.ts';
 
@@ -14,12 +15,25 @@ import { limitedBody } from './response-limit.ts';
  * form body, `redirectPolicy: 'follow'`) goes to Node's `fetch` unchanged. Failures keep fetch's shape,
  * a `TypeError` whose `cause` carries the socket error's code, since the call path reads them that way.
  * undici is loaded on the first request (730 KB of code a hub with only stdio servers never needs). Every
- * body, on either route, comes under the size cap of `limitedBody`.
+ * body, on either route, comes under the size cap of `limitedBody`, which tells `onDroppedRequest` of a
+ * request of the server's own it dropped.
  */
-export const upstreamFetch: typeof fetch = async (input, init) => {
-  if (!(input instanceof URL || typeof input === 'string') || !plainRequest(init)) {
-    return withLimitedBody(await fetch(input, init), typeof init?.body === 'string' ? init.body : undefined);
-  }
+export function upstreamFetch(onDroppedRequest?: (id: RequestId) => void): typeof fetch {
+  return async (input, init) => {
+    if (!(input instanceof URL || typeof input === 'string') || !plainRequest(init)) {
+      const sent = typeof init?.body === 'string' ? init.body : undefined;
+      return withLimitedBody(await fetch(input, init), sent, onDroppedRequest);
+    }
+    return viaUndici(input, init, onDroppedRequest);
+  };
+}
+
+/** `upstreamFetch` for what the SDK sends on its request path: undici's `request`. */
+async function viaUndici(
+  input: URL | string,
+  init: RequestInit | undefined,
+  onDroppedRequest: ((id: RequestId) => void) | undefined,
+): Promise<Response> {
   const signal = init?.signal ?? undefined;
   const request = await undiciRequest();
   try {
@@ -35,6 +49,7 @@ export const upstreamFetch: typeof fetch = async (input, init) => {
           Readable.toWeb(answer.body) as ReadableStream<Uint8Array>,
           headers,
           init?.body as string | undefined,
+          onDroppedRequest,
         )
       : null;
     // undici asks that every body be read or dumped; nobody reads the (empty) body of these statuses.
@@ -49,12 +64,16 @@ export const upstreamFetch: typeof fetch = async (input, init) => {
     if (signal?.aborted) throw signal.reason;
     throw new TypeError('fetch failed', { cause: error });
   }
-};
+}
 
 /** `response`, its body under the cap (a new `Response` only when the body needs watching). */
-function withLimitedBody(response: Response, sent: string | undefined): Response {
+function withLimitedBody(
+  response: Response,
+  sent: string | undefined,
+  onDroppedRequest: ((id: RequestId) => void) | undefined,
+): Response {
   if (!response.body) return response;
-  const body = limitedBody(response.body, response.headers, sent);
+  const body = limitedBody(response.body, response.headers, sent, onDroppedRequest);
   if (body === response.body) return response;
   const { status, statusText, headers } = response;
   return new Response(body, { status, statusText, headers });

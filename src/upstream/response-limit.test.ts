@@ -1,7 +1,7 @@
 /**
  * The cap on an HTTP upstream's answers: what passes is passed byte for byte, however the body is cut into
  * chunks; a JSON body or an SSE event over 10 MiB is dropped, and replaced by an error answer when its ends
- * show which request it answered.
+ * show which request it answered, or told of when it was a request of the server's own.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -75,6 +75,19 @@ describe('limitedBody on an event stream', () => {
     const unended = `${events[0]}data: ${bigResult(9, OVER)}`;
     const out = await read(limitedBody(streamOf(unended, { size: 65_536 }), sse()));
     assert.equal(out, `${events[0]}event: message\ndata: ${errorFor(9)}\n\n`);
+  });
+
+  it("tells of a request of the server's own over 10 MiB by its id, and drops it", async () => {
+    const request = `{"method":"sampling/createMessage","params":{"messages":"${'z'.repeat(OVER)}"},"jsonrpc":"2.0","id":"s-4"}`;
+    const dropped: unknown[] = [];
+    const body = limitedBody(
+      streamOf(`data: ${request}\n\n${events[2]}`, { size: 65_536 }),
+      sse(),
+      undefined,
+      (id) => dropped.push(id),
+    );
+    assert.equal(await read(body), events[2]);
+    assert.deepEqual(dropped, ['s-4']);
   });
 
   it('drops an event over 10 MiB that came in one chunk', async () => {

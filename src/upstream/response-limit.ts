@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Transformer, TransformStreamDefaultController } from 'node:stream/web';
-import type { JSONRPCErrorResponse, RequestId } from '@modelcontextprotocol/client';
+import { INVALID_REQUEST, type JSONRPCErrorResponse, type RequestId } from '@modelcontextprotocol/client';
 import { MAX_LINE_BYTES } from '../protocol/json-lines.ts';
 import { failedAnswer } from '../protocol/json-shapes.ts';
 import { summarizeLongLine } from '../protocol/long-line.ts';
@@ -13,6 +13,15 @@ export const RESPONSE_TOO_LARGE = 'the response was over 10 MiB and was dropped 
 /** The answer that fails request `id` in place of a response over the cap, as if the server had sent it. */
 export function tooLargeAnswer(id: RequestId): JSONRPCErrorResponse {
   return failedAnswer(id, RESPONSE_TOO_LARGE);
+}
+
+/**
+ * What the server gets for a request of its own (asking for input) that was over the cap: refused, so it
+ * does not wait for an answer that will never come.
+ */
+export function tooLargeRefusal(id: RequestId): JSONRPCErrorResponse {
+  const message = 'Invalid Request: the request was over 10 MiB and was dropped unread';
+  return { jsonrpc: '2.0', id, error: { code: INVALID_REQUEST, message } };
 }
 
 /** Marks the answer of a request whose stream ended unanswered: a key of this process, no server can send it. */
@@ -39,6 +48,9 @@ const encoder = new TextEncoder();
  * call fails at once, naming the server, instead of the hub holding it or waiting out its timeout. A body
  * whose Content-Length is within the cap passes untouched (the usual JSON answer costs nothing here).
  *
+ * `onDroppedRequest` is given the id of a request of the server's own that was dropped (an event stream's
+ * event), for the caller to refuse it (`tooLargeRefusal`).
+ *
  * `sent` is the request body the answer is for. When it is a request, its event stream that ends or breaks
  * before the answer (the server stopped, bad inputs 37 and 53) fails the request at once as well, unless
  * the stream can be resumed: the SDK gives up on such a request only at its timeout.
@@ -47,8 +59,10 @@ export function limitedBody(
   body: ReadableStream<Uint8Array>,
   headers: Headers,
   sent?: string,
+  onDroppedRequest?: (id: RequestId) => void,
 ): ReadableStream<Uint8Array> {
-  if (isEventStream(headers.get('content-type'))) return eventStream(body, requestIdOf(sent));
+  if (isEventStream(headers.get('content-type')))
+    return eventStream(body, requestIdOf(sent), onDroppedRequest);
   // A missing or unreadable Content-Length is NaN, which no comparison passes.
   if (Number(headers.get('content-length') ?? Number.NaN) <= MAX_LINE_BYTES) return body;
   return body.pipeThrough(new TransformStream(new WholeBodyLimit()));
@@ -66,8 +80,12 @@ function requestIdOf(body: string | undefined): RequestId | undefined {
 }
 
 /** `source` through an `EventCap`; see `limitedBody`. */
-function eventStream(source: ReadableStream<Uint8Array>, request: RequestId | undefined) {
-  const events = new EventCap(tooLargeAnswer, request);
+function eventStream(
+  source: ReadableStream<Uint8Array>,
+  request: RequestId | undefined,
+  onDroppedRequest: ((id: RequestId) => void) | undefined,
+) {
+  const events = new EventCap(tooLargeAnswer, request, onDroppedRequest);
   const reader = source.getReader();
   const unanswered = () => request !== undefined && !events.answered && !events.resumable;
   const finish = (emit: Emit) => {

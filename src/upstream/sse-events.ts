@@ -13,8 +13,8 @@ export type Emit = (bytes: Uint8Array) => void;
  * An event stream from an HTTP server, passed on event by event: each event is held until the blank line
  * that ends it (its reader dispatches nothing before that anyway) and dropped once it grows past the cap
  * the stdio side has on a line (10 MiB). A dropped event that answered a request is replaced by an event
- * with the answer `replace` gives for that request; a dropped notification or request of the server's is
- * only dropped (the server's request then waits for its own timeout).
+ * with the answer `replace` gives for that request; a dropped request of the server's is told to
+ * `onDroppedRequest` (which refuses it, so the server does not wait), a dropped notification only dropped.
  *
  * For the stream of one POST (`request`, its id), it also tells whether that request's answer went by
  * (`answered`) and whether the stream can be resumed (an event carried an `id:` field, which lets the SDK
@@ -23,6 +23,7 @@ export type Emit = (bytes: Uint8Array) => void;
 export class EventCap {
   readonly #replace: (id: RequestId) => JSONRPCMessage;
   readonly #request: RequestId | undefined;
+  readonly #onDroppedRequest: ((id: RequestId) => void) | undefined;
   /** The current event's bytes from earlier chunks. */
   readonly #held = new HeldMessage();
   /** The line being read is empty so far (the last byte ended a line): a line end now ends the event. */
@@ -32,9 +33,14 @@ export class EventCap {
   #answered = false;
   #resumable = false;
 
-  constructor(replace: (id: RequestId) => JSONRPCMessage, request?: RequestId) {
+  constructor(
+    replace: (id: RequestId) => JSONRPCMessage,
+    request?: RequestId,
+    onDroppedRequest?: (id: RequestId) => void,
+  ) {
     this.#replace = replace;
     this.#request = request;
+    this.#onDroppedRequest = onDroppedRequest;
   }
 
   /** The answer to `request` went by (passed on, or put in place of one over the cap). */
@@ -85,7 +91,9 @@ export class EventCap {
   #drop(end: Uint8Array, emit: Emit): void {
     const { id, carries } = this.#note(this.#held.ends(end));
     this.#held.take();
-    if (id !== undefined && carries === 'response') EventCap.emitMessage(this.#replace(id), emit);
+    if (id === undefined) return;
+    if (carries === 'response') EventCap.emitMessage(this.#replace(id), emit);
+    else if (carries === 'request') this.#onDroppedRequest?.(id);
   }
 
   /** What an event's ends say of its message; notes an `id:` field, and the answer to `request`. */

@@ -1,22 +1,15 @@
 import type { ChildProcess } from 'node:child_process';
-import {
-  INVALID_REQUEST,
-  type JSONRPCMessage,
-  type RequestId,
-  type Transport,
-} from '@modelcontextprotocol/client';
+import type { JSONRPCMessage, RequestId, Transport } from '@modelcontextprotocol/client';
 import { type BadLine, JsonLineReader, JsonLineWriter, type LineHandlers } from '../protocol/json-lines.ts';
 import { failedAnswer } from '../protocol/json-shapes.ts';
 import type { DirectRequests } from './direct-requests.ts';
 import { takeEarlySpawn } from './early-spawn.ts';
-import { tooLargeAnswer } from './response-limit.ts';
+import { tooLargeAnswer, tooLargeRefusal } from './response-limit.ts';
 import { killGroup, type StdioParams, spawnStdioChild } from './spawn-child.ts';
 import { StderrBuffer } from './stderr-buffer.ts';
 
 /** What the request gets whose answer came without the JSON-RPC 2.0 envelope. */
 const NOT_JSONRPC = 'the answer is not JSON-RPC 2.0 (it lacks "jsonrpc": "2.0") and was not read';
-/** What a server's own request gets when it was over the line cap. */
-const REQUEST_TOO_LARGE = 'Invalid Request: the request was over 10 MiB and was dropped unread';
 
 const GRACE_MS = 1_000;
 const TERM_MS = 2_000;
@@ -129,10 +122,7 @@ export class ChildStdioTransport implements Transport {
     this.onerror?.(new Error('a line over 10 MiB from the server was dropped'));
     if (id === undefined) return;
     if (carries === 'response') this.#deliver(tooLargeAnswer(id));
-    else {
-      const refusal = { code: INVALID_REQUEST, message: REQUEST_TOO_LARGE };
-      this.send({ jsonrpc: '2.0', id, error: refusal }).catch(() => {}); // gone: its exit is seen elsewhere
-    }
+    else this.send(tooLargeRefusal(id)).catch(() => {}); // gone: its exit is seen elsewhere
   }
 
   /**
