@@ -150,6 +150,17 @@ describe('toolmesh CLI', () => {
     );
   });
 
+  it("exits 4 as well when none of a server's replicas could start (NO_HEALTHY_REPLICA)", async () => {
+    const file = join(dir, 'ghosts.yaml');
+    writeFileSync(
+      file,
+      'servers:\n  ghost:\n    replicas:\n      - command: toolmesh-no-such-command\n      - command: toolmesh-none-either\n',
+    );
+    const run = await toolmesh(['call', 'ghost__anything', '--config', file]);
+    assert.equal(run.code, 4, run.stderr);
+    assert.match(run.stderr, /NO_HEALTHY_REPLICA \(server "ghost"\): .*no healthy replica/);
+  });
+
   it('validate: a broken file exits 3 naming the file, the field and the fix', async () => {
     const broken = join(dir, 'broken.yaml');
     writeFileSync(broken, 'servers:\n  github:\n    comand: npx\n');

@@ -9,7 +9,7 @@ export const EXIT = {
   USAGE: 2,
   /** The config file is invalid. */
   CONFIG: 3,
-  /** A server could not be reached, or is not ready. */
+  /** A server could not be reached, is not ready, or refuses calls for now: worth trying again later. */
   UNAVAILABLE: 4,
   /** The tool ran and reported an error (`isError: true`), or the name is unknown. */
   TOOL_ERROR: 5,

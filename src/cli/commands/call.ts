@@ -15,7 +15,21 @@ Starts the configured servers, calls <tool> (its served name, as in "toolmesh to
 result and stops the servers. Values are typed by the tool's input schema (numbers, booleans, JSON
 for objects and arrays); --args takes the whole arguments object as JSON instead.
 Exit code 0 on success, 5 when the tool reports an error, its server answers with an error, or the
-tool does not exist, 4 when its server is down or does not answer in time.`;
+tool does not exist, 4 when its server is down, refuses calls for now (rate limit, open circuit, full
+bulkhead) or does not answer in time.`;
+
+/**
+ * The hub's errors that mean "not now" rather than "not this": the server (or every replica of it) is down,
+ * did not answer in time, or is held back by the hub's or its own limits. A script may try again later.
+ */
+const UNAVAILABLE_NOW: ReadonlySet<string> = new Set([
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_TIMEOUT',
+  'NO_HEALTHY_REPLICA',
+  'CIRCUIT_OPEN',
+  'RATE_LIMITED',
+  'OVERLOADED',
+]);
 
 export async function run(argv: string[]): Promise<ExitCode> {
   const { values, positionals } = parseCommand('call', argv, { args: { type: 'string' } });
@@ -46,8 +60,7 @@ export async function run(argv: string[]): Promise<ExitCode> {
       throw new CliError(EXIT.TOOL_ERROR, unknownToolMessage(name, hub));
     }
     if (HubError.is(error)) {
-      const unavailable = error.code === 'UPSTREAM_UNAVAILABLE' || error.code === 'UPSTREAM_TIMEOUT';
-      const code = unavailable
+      const code = UNAVAILABLE_NOW.has(error.code)
         ? EXIT.UNAVAILABLE
         : error.code === 'UPSTREAM_ERROR'
           ? EXIT.TOOL_ERROR
