@@ -268,6 +268,41 @@ describe('toolmesh serve --stdio', () => {
     assert.equal(answers.find((answer) => answer.id === 3)?.result?.content?.[0]?.text, 'alive');
   });
 
+  it("drops a server's progress notification whose progress is not a number, and relays the valid one", async () => {
+    const progressConfig = join(dir, 'progress.json');
+    writeFileSync(
+      progressConfig,
+      JSON.stringify({
+        store: { path: join(dir, 'progress.db') },
+        servers: {
+          // Before its answer: progress "half" (a string), then progress 1 of 2.
+          bad: {
+            command: nodeBin,
+            args: [fixturePath('garbage'), '--stdio', '--bad-progress'],
+            prefix: false,
+          },
+        },
+      }),
+    );
+    const call = { name: 'echo', arguments: { text: 'x' }, _meta: { progressToken: 'p1' } };
+    const { run, answers } = await serveLines(
+      [
+        JSON.stringify(INITIALIZE),
+        JSON.stringify(INITIALIZED),
+        JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: call }),
+        '',
+      ],
+      progressConfig,
+    );
+    const progress = (answers as { method?: string; params?: Record<string, unknown> }[])
+      .filter((message) => message.method === 'notifications/progress')
+      .map((message) => message.params);
+    // MCP's progress is a number: the SDK's own clients drop such a notification as invalid, so the hub
+    // does not pass it on (nor let it extend the call's timeout).
+    assert.deepEqual(progress, [{ progress: 1, total: 2, progressToken: 'p1' }], run.stdout.slice(0, 1000));
+    assert.equal(answers.find((answer) => answer.id === 2)?.result?.content?.[0]?.text, 'x');
+  });
+
   it('returns the memory start-up left behind once it is idle (one full GC, logged)', async () => {
     const child = spawn(nodeBin, [
       join(REPO, 'src/cli/main.ts'),

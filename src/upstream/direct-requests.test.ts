@@ -113,6 +113,33 @@ describe('DirectRequests', () => {
     });
   });
 
+  it('progress MCP does not allow is taken and dropped: not passed on, no longer timeout', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    const { direct, options } = connection();
+    const seen: unknown[] = [];
+    const call = direct.request(
+      'tools/call',
+      { name: 'slow' },
+      options({ timeout: 80, maxTotalTimeout: 10_000, onprogress: (p) => seen.push(p) }),
+    );
+    const bad = [{ progress: 'half' }, { progress: 1, total: '2' }, { progress: 1, message: 3 }, {}];
+    for (const params of bad) {
+      t.mock.timers.tick(30);
+      const taken = direct.take({
+        jsonrpc: '2.0',
+        method: 'notifications/progress',
+        params: { progressToken: -1, ...params },
+      });
+      assert.equal(taken, true, `the SDK client never sees ${JSON.stringify(params)}`);
+    }
+    assert.deepEqual(seen, []);
+    await assert.rejects(
+      call,
+      (error: unknown) => error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout,
+      'the call timed out 80 ms after it started, as if no progress had come',
+    );
+  });
+
   it('progress does not keep a call past its total time', async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
     const { direct, options } = connection();

@@ -18,7 +18,20 @@ export interface DirectRequestOptions {
   timeout: number;
   /** Progress never extends the request beyond this. */
   maxTotalTimeout: number;
-  onprogress(progress: { progress: number; total?: number; message?: string }): void;
+  onprogress(progress: Progress): void;
+}
+
+/** A progress notification's params, less the token. */
+type Progress = { progress: number; total?: number; message?: string };
+
+/** Whether `params` (without the token) are a progress notification's as MCP has them. */
+function isProgress(params: Record<string, unknown>): params is Progress {
+  const { progress, total, message } = params;
+  return (
+    typeof progress === 'number' &&
+    (total === undefined || typeof total === 'number') &&
+    (message === undefined || typeof message === 'string')
+  );
 }
 
 /** How a direct request goes out on the connection it belongs to. */
@@ -101,7 +114,9 @@ export class DirectRequests {
       const { progressToken, ...progress } = (message.params ?? {}) as { progressToken?: unknown };
       const token = ownId(progressToken);
       if (token === undefined) return false;
-      this.#progress(token, progress as { progress: number });
+      // A `progress` that is not a number (or a `total` or `message` of the wrong type) is not MCP: dropped,
+      // as the SDK client drops it, so it is neither passed on nor extends the request's timeout.
+      if (isProgress(progress)) this.#progress(token, progress);
       return true;
     }
     const id = ownId('id' in message ? message.id : undefined);
@@ -145,7 +160,7 @@ export class DirectRequests {
     );
   }
 
-  #progress(id: number, progress: { progress: number; total?: number; message?: string }): void {
+  #progress(id: number, progress: Progress): void {
     const pending = this.#pending.get(id);
     if (!pending) return;
     const { options } = pending;
