@@ -34,19 +34,19 @@ describe('toolmesh serve --stdio', () => {
   let dir: string;
   let config: string;
 
+  /** Writes config `<name>.json` for `servers`, with a store of its own in the scratch dir; its path. */
+  function writeConfig(name: string, servers: Record<string, unknown>): string {
+    const file = join(dir, `${name}.json`);
+    writeFileSync(file, JSON.stringify({ store: { path: join(dir, `${name}.db`) }, servers }));
+    return file;
+  }
+
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'toolmesh-stdio-face-'));
-    config = join(dir, 'toolmesh.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        store: { path: join(dir, 'toolmesh.db') },
-        servers: {
-          echo: { command: nodeBin, args: [fixturePath('echo'), '--stdio'], prefix: false },
-          slow: { command: nodeBin, args: [fixturePath('slow'), '--stdio'], prefix: false },
-        },
-      }),
-    );
+    config = writeConfig('toolmesh', {
+      echo: { command: nodeBin, args: [fixturePath('echo'), '--stdio'], prefix: false },
+      slow: { command: nodeBin, args: [fixturePath('slow'), '--stdio'], prefix: false },
+    });
   });
 
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -231,22 +231,11 @@ describe('toolmesh serve --stdio', () => {
   });
 
   it('a result nested too deeply to encode gets an error; its server cannot crash the hub with one', async () => {
-    const deepConfig = join(dir, 'deep.json');
-    writeFileSync(
-      deepConfig,
-      JSON.stringify({
-        store: { path: join(dir, 'deep.db') },
-        servers: {
-          // Answers every call with a result 200,000 arrays deep, after one such response to an unused id.
-          deep: {
-            command: nodeBin,
-            args: [fixturePath('garbage'), '--stdio', '--deep-results'],
-            prefix: false,
-          },
-          echo: { command: nodeBin, args: [fixturePath('echo'), '--stdio'] },
-        },
-      }),
-    );
+    const deepConfig = writeConfig('deep', {
+      // Answers every call with a result 200,000 arrays deep, after one such response to an unused id.
+      deep: { command: nodeBin, args: [fixturePath('garbage'), '--stdio', '--deep-results'], prefix: false },
+      echo: { command: nodeBin, args: [fixturePath('echo'), '--stdio'] },
+    });
     const { run, answers } = await serveLines(
       [
         JSON.stringify(INITIALIZE),
@@ -269,21 +258,10 @@ describe('toolmesh serve --stdio', () => {
   });
 
   it("drops a server's progress notification whose progress is not a number, and relays the valid one", async () => {
-    const progressConfig = join(dir, 'progress.json');
-    writeFileSync(
-      progressConfig,
-      JSON.stringify({
-        store: { path: join(dir, 'progress.db') },
-        servers: {
-          // Before its answer: progress "half" (a string), then progress 1 of 2.
-          bad: {
-            command: nodeBin,
-            args: [fixturePath('garbage'), '--stdio', '--bad-progress'],
-            prefix: false,
-          },
-        },
-      }),
-    );
+    const progressConfig = writeConfig('progress', {
+      // Before its answer: progress "half" (a string), then progress 1 of 2.
+      bad: { command: nodeBin, args: [fixturePath('garbage'), '--stdio', '--bad-progress'], prefix: false },
+    });
     const call = { name: 'echo', arguments: { text: 'x' }, _meta: { progressToken: 'p1' } };
     const { run, answers } = await serveLines(
       [
