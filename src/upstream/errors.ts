@@ -84,7 +84,7 @@ export function upstreamError(reason: unknown, server: string): HubError {
 
 /** The server answered an HTTP request with 429 Too Many Requests. */
 export function isTooManyRequests(reason: unknown): boolean {
-  return reason instanceof SdkHttpError && (reason.data as { status?: unknown } | undefined)?.status === 429;
+  return reason instanceof SdkHttpError && reason.status === 429;
 }
 
 /**
@@ -131,8 +131,7 @@ export function isPermanentStartError(reason: unknown, server: ServerConfig): bo
  * sends the same ones (a config edit restarts the server with new ones), so the server fails at once.
  */
 export function refusedAccess(reason: unknown): 401 | 403 | undefined {
-  const status =
-    reason instanceof SdkHttpError ? (reason.data as { status?: unknown } | undefined)?.status : undefined;
+  const status = reason instanceof SdkHttpError ? reason.status : undefined;
   return status === 401 || status === 403 ? status : undefined;
 }
 
